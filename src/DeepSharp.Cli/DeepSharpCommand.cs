@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace DeepSharp.Cli;
+
+/// <summary>The root of the <c>deepsharp</c> command line.</summary>
+internal static class DeepSharpCommand
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("DeepSharp: run, serve and train DeepSeek-family models in .NET");
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,3 @@
+using DeepSharp.Cli;
+
+return DeepSharpCommand.Run(args);
