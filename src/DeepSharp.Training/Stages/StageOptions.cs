@@ -30,6 +30,9 @@ public sealed record StageOptions
     /// <summary>Seed; each step's data and sampling are drawn from (seed, step), so a resumed run continues exactly.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Stop (with a checkpoint) after this many completed steps, leaving the rest for a resumed run; null runs to the end.</summary>
+    public int? StopAfter { get; init; }
+
     /// <summary>Steps between checkpoints (the last step always saves one).</summary>
     public int CheckpointEvery { get; init; } = 100;
 }

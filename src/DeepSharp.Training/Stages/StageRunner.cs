@@ -78,9 +78,14 @@ public static class StageRunner
             double tokensPerSecond = result.Tokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             log.Append(s + 1, [loss, lr, gradNorm, tokensPerSecond, .. result.Metrics]);
             bar.Report(s + 1, string.Create(CultureInfo.InvariantCulture, $"loss {loss:F3} {tokensPerSecond:F0} tok/s"));
-            if (s + 1 == options.Steps || (s + 1) % options.CheckpointEvery == 0)
+            bool stop = s + 1 == options.StopAfter;
+            if (s + 1 == options.Steps || (s + 1) % options.CheckpointEvery == 0 || stop)
             {
                 (state with { Step = s + 1 }).Save(dir, model, optimizer);
+            }
+            if (stop)
+            {
+                break;
             }
         }
         return model;
