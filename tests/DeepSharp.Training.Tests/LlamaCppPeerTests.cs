@@ -19,6 +19,18 @@ public sealed class LlamaCppPeerTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("deepsharp-peer-").FullName;
 
+    static LlamaCppPeerTests()
+    {
+        // llama.cpp logs every load at length; keep only its errors in the test output.
+        NativeLogConfig.llama_log_set((level, message) =>
+        {
+            if (level == LLamaLogLevel.Error)
+            {
+                Console.Error.Write(message);
+            }
+        });
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
