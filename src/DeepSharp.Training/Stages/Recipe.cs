@@ -125,7 +125,7 @@ public sealed class Recipe(RecipeOptions options, TextWriter log)
         return summary;
     }
 
-    private IEnumerable<string> EvalTasks => [options.GrpoTask, options.SftTask];
+    private IEnumerable<string> EvalTasks => [options.GrpoTask, options.SftTask, "arith-long"];
 }
 
 /// <summary>Times (seconds) and held-out accuracies (percent) of a full recipe run.</summary>

@@ -16,6 +16,7 @@ public partial class ArithmeticTaskTests
     [InlineData("arith-easy")]
     [InlineData("arith-sft")]
     [InlineData("arith-hard")]
+    [InlineData("arith-long")]
     public void Every_step_and_answer_is_right(string name)
     {
         var task = ReasoningTasks.Get(name);
@@ -69,12 +70,14 @@ public partial class ArithmeticTaskTests
     }
 
     [Fact]
-    public void Hard_problems_have_more_digits_than_the_sft_set()
+    public void Hard_problems_are_the_top_of_the_sft_range_and_long_ones_lie_beyond_it()
     {
         var sft = (ArithmeticTask)ReasoningTasks.Get("arith-sft");
         var hard = (ArithmeticTask)ReasoningTasks.Get("arith-hard");
-        Assert.True(hard.MaxDigits > sft.MaxDigits);
-        Assert.True(hard.MinDigits >= sft.MaxDigits);
+        var longer = (ArithmeticTask)ReasoningTasks.Get("arith-long");
+        Assert.True(hard.MinDigits > sft.MinDigits + 1);
+        Assert.Equal(sft.MaxDigits, hard.MaxDigits);
+        Assert.True(longer.MinDigits > sft.MaxDigits);
     }
 
     [Fact]
