@@ -33,6 +33,11 @@ public sealed class Recipe(RecipeOptions options, TextWriter log)
     public TinyDeepSeek Pretrain()
     {
         var tokenizer = Tokenizer();
+        if (Checkpoint.TryRead(_layout.Pretrain) is { } done && done.Step >= options.Pretrain.Steps)
+        {
+            log.WriteLine($"pretrain: already complete ({done.Step} steps) in '{_layout.Pretrain}'");
+            return done.LoadModel(_layout.Pretrain);
+        }
         var task = ReasoningTasks.Get(options.PretrainTask);
         var stream = PretrainStream.Build(tokenizer, TextCorpus.ReadParagraphs(options.Corpus), task, options.ArithmeticShare, options.Seed);
         log.WriteLine($"pretrain stream: {stream.Length:N0} tokens, {stream.ArithmeticShare:P0} arithmetic");
