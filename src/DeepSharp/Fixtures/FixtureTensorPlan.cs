@@ -16,6 +16,10 @@ public static class FixtureTensorPlan
         {
             new("token_embd.weight", [c.EmbeddingLength, c.VocabSize], TensorRole.Matrix),
         };
+        if (spec.RopeFrequencyFactors)
+        {
+            list.Add(new("rope_freqs.weight", [c.RopeDimensionCount / 2], TensorRole.RopeFrequencyFactors));
+        }
         for (int layer = 0; layer < c.LayerCount; layer++)
         {
             string b = $"blk.{layer}.";
