@@ -31,6 +31,9 @@ public sealed class KvCachePlane
         }
     }
 
+    /// <summary>Element type.</summary>
+    public KvCacheType Type => _half is null ? KvCacheType.F32 : KvCacheType.F16;
+
     /// <summary>Positions held.</summary>
     public int ContextLength { get; }
 

@@ -6,7 +6,8 @@ namespace DeepSharp.Models.Blocks;
 /// <summary>
 /// softmax(q·Kᵀ·scale)·V over cached keys and values, causally: the query of token t (at position start + t)
 /// sees positions 0 .. start + t. Query head h reads KV head h / (heads / kvHeads). Split over (token, head)
-/// pairs on the pool.
+/// pairs on the pool. With an F16 cache the query and the attention weights are rounded to F16 before they meet
+/// the cached F16 keys and values, which is what llama.cpp's matrix products do, so logits agree more closely.
 /// </summary>
 internal static unsafe class CausalAttention
 {
@@ -18,6 +19,9 @@ internal static unsafe class CausalAttention
 
     [ThreadStatic]
     private static float[]? t_row;
+
+    [ThreadStatic]
+    private static float[]? t_query;
 
     public static void Run(
         ComputePool pool, ReadOnlySpan<float> queries, int tokens, int startPosition, int heads, int kvHeads, int keyLength, int valueLength,
@@ -77,19 +81,37 @@ internal static unsafe class CausalAttention
             int t = chunk / _heads, h = chunk % _heads;
             int kvHead = h / (_heads / _kvHeads);
             int visible = _start + t + 1;
-            var query = new ReadOnlySpan<float>(_q + ((long)t * _heads + h) * _keyLength, _keyLength);
+            ReadOnlySpan<float> query = new(_q + ((long)t * _heads + h) * _keyLength, _keyLength);
+            if (_keys!.Type == KvCacheType.F16)
+            {
+                var rounded = Scratch(ref t_query, _keyLength);
+                RoundToHalf(query, rounded);
+                query = rounded;
+            }
             var output = new Span<float>(_o + ((long)t * _heads + h) * _valueLength, _valueLength);
             var scores = Scratch(ref t_scores, visible);
             var row = Scratch(ref t_row, Math.Max(_keyLength, _valueLength));
             for (int p = 0; p < visible; p++)
             {
-                scores[p] = _keys!.Dot(p, kvHead * _keyLength, query, row) * _scale;
+                scores[p] = _keys.Dot(p, kvHead * _keyLength, query, row) * _scale;
             }
             Softmax(scores);
+            if (_values!.Type == KvCacheType.F16)
+            {
+                RoundToHalf(scores, scores);
+            }
             for (int p = 0; p < visible; p++)
             {
-                _values!.AddScaled(p, kvHead * _valueLength, scores[p], output, row);
+                _values.AddScaled(p, kvHead * _valueLength, scores[p], output, row);
             }
+        }
+    }
+
+    private static void RoundToHalf(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        for (int i = 0; i < source.Length; i++)
+        {
+            destination[i] = (float)(Half)source[i];
         }
     }
 
