@@ -12,7 +12,7 @@ internal static class CliErrors
             return action();
         }
         catch (Exception e) when (e is GgufFormatException or InvalidDataException or IOException or NotSupportedException
-            or ArgumentException or UnauthorizedAccessException or KeyNotFoundException)
+            or ArgumentException or UnauthorizedAccessException or KeyNotFoundException or Inference.ContextFullException)
         {
             Console.Error.WriteLine($"deepsharp: error: {e.Message}");
             return 1;

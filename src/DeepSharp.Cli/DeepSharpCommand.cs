@@ -11,6 +11,7 @@ internal static class DeepSharpCommand
         {
             InfoCommand.Create(),
             FixtureCommand.Create(),
+            LogitsCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }
