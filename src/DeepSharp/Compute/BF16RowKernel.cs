@@ -1,33 +1,11 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace DeepSharp.Compute;
 
-/// <summary>
-/// BF16 weights. llama.cpp rounds the activation to BF16 (nearest even) and accumulates in F32; the prepared row
-/// holds the rounded activation as F32.
-/// </summary>
-internal sealed class BF16RowKernel : RowKernel
+/// <summary>BF16 weights with BF16-rounded activations (round to nearest even, as ggml converts).</summary>
+internal sealed class BF16RowKernel : WideningRowKernel
 {
     public static BF16RowKernel Instance { get; } = new();
-
-    public override int PreparedBytes(int columns) => columns * sizeof(float);
-
-    public override void Prepare(ReadOnlySpan<float> x, Span<byte> prepared)
-    {
-        var p = MemoryMarshal.Cast<byte, float>(prepared);
-        for (int i = 0; i < x.Length; i++)
-        {
-            p[i] = Widen(Round(x[i]));
-        }
-    }
-
-    public override float Dot(ReadOnlySpan<byte> weightRow, ReadOnlySpan<byte> prepared, int columns)
-    {
-        var row = ScratchRow(columns);
-        Dequantize(weightRow, row);
-        return TensorPrimitives.Dot(row, MemoryMarshal.Cast<byte, float>(prepared));
-    }
 
     public override void Dequantize(ReadOnlySpan<byte> weightRow, Span<float> destination)
     {
@@ -48,6 +26,8 @@ internal sealed class BF16RowKernel : RowKernel
         }
         return (ushort)((u + (0x7fff + ((u >> 16) & 1))) >> 16);
     }
+
+    protected override float RoundActivation(float x) => Widen(Round(x));
 
     private static float Widen(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
 }

@@ -1,11 +1,13 @@
+using DeepSharp.Compute;
+
 namespace DeepSharp.Inference.Sampling;
 
 /// <summary>Draws a candidate with probability softmax(logits), from a seeded generator.</summary>
-public sealed class RandomPicker(SamplingRandom random) : ITokenPicker
+public sealed class RandomPicker(SeededRandom random) : ITokenPicker
 {
     /// <summary>Creates a picker seeded with <paramref name="seed"/>.</summary>
     public RandomPicker(ulong seed)
-        : this(new SamplingRandom(seed))
+        : this(new SeededRandom(seed))
     {
     }
 

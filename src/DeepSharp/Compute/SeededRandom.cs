@@ -1,15 +1,15 @@
-namespace DeepSharp.Inference.Sampling;
+namespace DeepSharp.Compute;
 
 /// <summary>
 /// A small seeded generator (xoshiro256**, seeded through SplitMix64) whose sequence is fixed by this code, not by
-/// a runtime version, so a seed gives the same tokens everywhere.
+/// a runtime version, so a seed gives the same fixture file or the same sampled tokens everywhere.
 /// </summary>
-public sealed class SamplingRandom
+public sealed class SeededRandom
 {
     private ulong _s0, _s1, _s2, _s3;
 
     /// <summary>Seeds the generator.</summary>
-    public SamplingRandom(ulong seed)
+    public SeededRandom(ulong seed)
     {
         _s0 = SplitMix(ref seed);
         _s1 = SplitMix(ref seed);
