@@ -36,6 +36,32 @@ internal static class PeerFixtures
         }
     }
 
+    /// <summary>
+    /// The path of a deepseek2 fixture for this preset, weight type and KV layout (written on first use); sigmoid
+    /// presets get the V3 router selection bias.
+    /// </summary>
+    public static string DeepSeek2(string preset, GgmlType type, MlaKvLayout layout)
+    {
+        string name = $"{preset}-{type}-{layout}";
+        lock (s_paths)
+        {
+            if (!s_paths.TryGetValue(name, out string? path))
+            {
+                path = s_dir.Value.File(name + ".gguf");
+                var config = FixturePresets.Get(preset);
+                var spec = new FixtureSpec(name, config, type, Seed: 11)
+                {
+                    WeightSigma = WeightSigma,
+                    KvLayout = layout,
+                    RouterBias = config.Moe?.Gating == Models.ExpertGating.Sigmoid,
+                };
+                ModelFixtureWriter.Write(spec, path);
+                s_paths[name] = path;
+            }
+            return path;
+        }
+    }
+
     /// <summary>A fixed, seeded token sequence of <paramref name="count"/> ordinary (non-special) ids.</summary>
     public static int[] Tokens(int count, int seed = 5)
     {

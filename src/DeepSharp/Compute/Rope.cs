@@ -36,17 +36,23 @@ public sealed class Rope
     public int Dimensions => _p.Dimensions;
 
     /// <summary>Rotates the first <see cref="Dimensions"/> elements of each of <paramref name="headCount"/> heads at <paramref name="position"/>.</summary>
-    public void Apply(Span<float> heads, int headCount, int headDim, int position)
+    public void Apply(Span<float> heads, int headCount, int headDim, int position) => Apply(heads, headCount, headDim, 0, position);
+
+    /// <summary>
+    /// Rotates <see cref="Dimensions"/> elements starting <paramref name="offset"/> into each of <paramref name="headCount"/>
+    /// heads of <paramref name="headDim"/> values (MLA rotates only the last part of a query head).
+    /// </summary>
+    public void Apply(Span<float> heads, int headCount, int headDim, int offset, int position)
     {
-        if (headDim < _p.Dimensions || heads.Length < headCount * headDim)
+        if (offset < 0 || offset + _p.Dimensions > headDim || heads.Length < headCount * headDim)
         {
-            throw new ArgumentException($"{headCount} heads of {headDim} do not fit RoPE over {_p.Dimensions} dimensions in {heads.Length} values");
+            throw new ArgumentException($"{headCount} heads of {headDim} do not fit RoPE over {_p.Dimensions} dimensions at offset {offset} in {heads.Length} values");
         }
         Span<float> cache = stackalloc float[_p.Dimensions];
         FillCache(position, cache);
         for (int h = 0; h < headCount; h++)
         {
-            Rotate(heads.Slice(h * headDim, headDim), cache);
+            Rotate(heads.Slice(h * headDim + offset, _p.Dimensions), cache);
         }
     }
 

@@ -29,8 +29,9 @@ public sealed record RopeParameters(
     float[]? FreqFactors = null)
 {
     /// <summary>
-    /// The RoPE of an ordinary attention layer of <paramref name="config"/>: linear scaling divides angles by the
-    /// factor; YaRN also blends per-pair frequencies and lets ggml scale the magnitude by 1 + 0.1·ln(factor).
+    /// The RoPE of an attention layer of <paramref name="config"/>: linear scaling divides angles by the factor; YaRN
+    /// also blends per-pair frequencies and sets the magnitude as llama.cpp does (<see cref="YarnScaling.RopeAttnFactor"/>):
+    /// get_mscale(s, 1) = 1 + 0.1·ln s for ordinary models, 1 for DeepSeek's.
     /// </summary>
     public static RopeParameters For(ModelConfig config, float[]? freqFactors)
     {
@@ -38,10 +39,12 @@ public sealed record RopeParameters(
         var p = new RopeParameters(config.RopeDimensionCount, config.RopeFreqBase, config.RopeNeox, FreqFactors: freqFactors);
         return s.Kind switch
         {
-            "linear" => p with { FreqScale = (float)(1 / s.Factor) },
+            "linear" => p with { FreqScale = 1f / (float)s.Factor },
             "yarn" => p with
             {
-                FreqScale = (float)(1 / s.Factor),
+                FreqScale = 1f / (float)s.Factor,
+                AttnFactor = YarnScaling.RopeAttnFactor(
+                    1f / (float)s.Factor, YarnScaling.MScaleAllDim(s.YarnLogMultiplier), config.Architecture == ModelArchitecture.DeepSeek2),
                 ExtFactor = 1,
                 OriginalContext = s.OriginalContextLength > 0 ? s.OriginalContextLength : config.ContextLength,
                 BetaFast = (float)s.YarnBetaFast,

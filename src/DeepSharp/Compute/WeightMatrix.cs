@@ -8,7 +8,7 @@ namespace DeepSharp.Compute;
 /// <see cref="Columns"/> values (GGUF ne = {Columns, Rows}). Multiplies activation rows without copying or
 /// converting the weights up front.
 /// </summary>
-public sealed unsafe class WeightMatrix
+public sealed unsafe partial class WeightMatrix
 {
     private const long MinWorkPerChunk = 1 << 15; // multiply-adds; below this a thread hand-off costs more than it saves
 
@@ -59,6 +59,9 @@ public sealed unsafe class WeightMatrix
     /// <summary>Bytes of one stored row.</summary>
     public long RowBytes { get; }
 
+    /// <summary>Bytes of the whole matrix: what one product reads.</summary>
+    public long Bytes => RowBytes * Rows;
+
     /// <summary>Opens a 2-D tensor of <paramref name="file"/> as a matrix.</summary>
     public static WeightMatrix FromTensor(GgufFile file, GgufTensorInfo tensor)
     {
@@ -67,6 +70,19 @@ public sealed unsafe class WeightMatrix
             throw new InvalidDataException($"tensor '{tensor.Name}' has {tensor.Dimensions.Count} dimensions, a matrix needs 2");
         }
         return new WeightMatrix(tensor.Name, tensor.Type, checked((int)tensor.Dimensions[1]), checked((int)tensor.Dimensions[0]), file.GetBytes(tensor));
+    }
+
+    /// <summary>
+    /// Rows <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> − 1 as a matrix of their own,
+    /// without copying: one expert of a stacked expert tensor, or one head's slice of a projection.
+    /// </summary>
+    public WeightMatrix RowRange(int start, int count, string name)
+    {
+        if (start < 0 || count <= 0 || start > Rows - count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"rows {start}..{start + count - 1} are outside '{Name}' ({Rows} rows)");
+        }
+        return new WeightMatrix(name, Type, count, Columns, new TensorBytes((nint)(_data + start * RowBytes), count * RowBytes));
     }
 
     /// <summary>Decodes row <paramref name="row"/> into <paramref name="destination"/> (an embedding lookup).</summary>

@@ -7,6 +7,8 @@ namespace DeepSharp.Compute;
 public sealed class Workspace
 {
     private readonly Dictionary<string, float[]> _buffers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KvCachePlane> _planes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int[]> _integers = new(StringComparer.Ordinal);
 
     /// <summary>The buffer called <paramref name="name"/>, at least <paramref name="length"/> long, as a span of exactly that length.</summary>
     public Span<float> Get(string name, int length)
@@ -17,5 +19,31 @@ public sealed class Workspace
             _buffers[name] = buffer;
         }
         return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>The integer buffer called <paramref name="name"/>, at least <paramref name="length"/> long, as a span of exactly that length.</summary>
+    public Span<int> GetIntegers(string name, int length)
+    {
+        if (!_integers.TryGetValue(name, out var buffer) || buffer.Length < length)
+        {
+            buffer = new int[length];
+            _integers[name] = buffer;
+        }
+        return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>
+    /// An F32 plane called <paramref name="name"/> of <paramref name="width"/> values per row and at least
+    /// <paramref name="rows"/> rows (grown geometrically), for attention over vectors that are not cached.
+    /// </summary>
+    public KvCachePlane Plane(string name, int rows, int width)
+    {
+        if (!_planes.TryGetValue(name, out var plane) || plane.Width != width || plane.ContextLength < rows)
+        {
+            int capacity = plane is not null && plane.Width == width ? Math.Max(rows, plane.ContextLength * 2) : rows;
+            plane = new KvCachePlane(capacity, width, KvCacheType.F32);
+            _planes[name] = plane;
+        }
+        return plane;
     }
 }

@@ -33,7 +33,7 @@ public sealed class InferenceSession
         }
         _model = model;
         _cache = model.CreateCache(context, options.KvCacheType);
-        _context = new ForwardContext(new Workspace(), options.Pool ?? ComputePool.Shared, options.ActivationSink);
+        _context = new ForwardContext(new Workspace(), options.Pool ?? ComputePool.Shared, options.ActivationSink) { Meter = options.Meter };
         _batchSize = options.BatchSize;
         _logits = new float[model.VocabSize];
     }

@@ -21,6 +21,9 @@ public sealed record SessionOptions
     /// <summary>Receives intermediate activations, or null.</summary>
     public IActivationSink? ActivationSink { get; init; }
 
+    /// <summary>Counts weight bytes read and experts chosen, or null.</summary>
+    public ForwardMeter? Meter { get; init; }
+
     /// <summary>The context used when <see cref="ContextLength"/> is 0 and the model's own is larger.</summary>
     public const int DefaultContextCap = 4096;
 }

@@ -8,6 +8,7 @@ public static class ArchitectureRecipes
     public static IArchitectureRecipe For(ModelArchitecture architecture) => architecture switch
     {
         ModelArchitecture.Llama or ModelArchitecture.Qwen2 or ModelArchitecture.Qwen3 => new DenseTransformerRecipe(),
-        _ => throw new NotSupportedException($"running {architecture.ToGgufName()} models is not implemented yet (MLA attention and MoE feed-forward)"),
+        ModelArchitecture.DeepSeek2 => new DeepSeek2Recipe(),
+        _ => throw new NotSupportedException($"running {architecture.ToGgufName()} models is not implemented"),
     };
 }

@@ -8,6 +8,23 @@ namespace DeepSharp.Models;
 /// <param name="Sink">Receives named activations, or null.</param>
 public sealed record ForwardContext(Workspace Workspace, ComputePool Pool, IActivationSink? Sink = null)
 {
+    /// <summary>Counts weight reads and expert choices, or null.</summary>
+    public ForwardMeter? Meter { get; init; }
+
     /// <summary>Reports an activation to <see cref="Sink"/> if there is one.</summary>
     public void Tap(int layer, string name, int tokens, ReadOnlySpan<float> values) => Sink?.Report(layer, name, tokens, values);
+
+    /// <summary><paramref name="output"/> = <paramref name="weights"/> · each of <paramref name="count"/> input rows, on <see cref="Pool"/>, metered.</summary>
+    public void MatMul(WeightMatrix weights, ReadOnlySpan<float> input, int count, Span<float> output)
+    {
+        weights.MatMul(input, count, output, Pool);
+        Meter?.AddWeightBytes(weights.Bytes);
+    }
+
+    /// <summary><paramref name="output"/> = <paramref name="weights"/>ᵀ · each of <paramref name="count"/> input rows, on <see cref="Pool"/>, metered.</summary>
+    public void MatMulTransposed(WeightMatrix weights, ReadOnlySpan<float> input, int count, Span<float> output)
+    {
+        weights.MatMulTransposed(input, count, output, Pool);
+        Meter?.AddWeightBytes(weights.Bytes);
+    }
 }

@@ -32,6 +32,22 @@ public sealed class ModelWeights
         return WeightMatrix.FromTensor(File, t);
     }
 
+    /// <summary>
+    /// The 3-D tensor <paramref name="name"/> (GGUF ne = {columns, rows, count}) as <paramref name="count"/> matrices of
+    /// <paramref name="rows"/> × <paramref name="columns"/>, each a view of its slab: stacked experts, or per-head matrices.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The tensor is missing or has another shape.</exception>
+    public IReadOnlyList<WeightMatrix> Slabs(string name, int columns, int rows, int count)
+    {
+        var t = Tensor(name);
+        if (t.Dimensions.Count != 3 || t.Dimensions[0] != columns || t.Dimensions[1] != rows || t.Dimensions[2] != count)
+        {
+            throw new InvalidDataException($"tensor '{name}' has shape [{string.Join(", ", t.Dimensions)}], expected [{columns}, {rows}, {count}]");
+        }
+        var all = new WeightMatrix(name, t.Type, checked(rows * count), columns, File.GetBytes(t));
+        return Enumerable.Range(0, count).Select(i => all.RowRange(i * rows, rows, $"{name}[{i}]")).ToArray();
+    }
+
     /// <summary>The 1-D tensor <paramref name="name"/> of <paramref name="length"/> values as floats.</summary>
     /// <exception cref="InvalidDataException">The tensor is missing, has another shape or a type that is not F32/F16/BF16.</exception>
     public float[] Vector(string name, int length)

@@ -27,6 +27,7 @@ public sealed class TransformerModel : IDisposable
         int width = config.EmbeddingLength;
         _embedding = weights.Matrix("token_embd.weight", width, config.VocabSize);
         Layers = Enumerable.Range(0, config.LayerCount).Select(i => recipe.BuildLayer(config, weights, i)).ToArray();
+        MtpLayers = Enumerable.Range(config.LayerCount, config.NextNLayerCount).Select(i => MtpLayer.Bind(recipe, config, weights, i)).ToArray();
         _outputNorm = weights.Vector("output_norm.weight", width);
         _output = weights.Has("output.weight") ? weights.Matrix("output.weight", width, config.VocabSize) : _embedding;
         CachePlaneWidths = Layers.Select(l => l.Attention.CachePlaneWidths).ToArray();
@@ -37,6 +38,9 @@ public sealed class TransformerModel : IDisposable
 
     /// <summary>The transformer blocks, in order.</summary>
     public IReadOnlyList<TransformerLayer> Layers { get; }
+
+    /// <summary>Multi-token-prediction blocks, loaded for speculative decoding; <see cref="Forward"/> does not run them.</summary>
+    public IReadOnlyList<MtpLayer> MtpLayers { get; }
 
     /// <summary>Size of a logits row.</summary>
     public int VocabSize => Config.VocabSize;
@@ -63,10 +67,16 @@ public sealed class TransformerModel : IDisposable
     }
 
     /// <summary>Binds the tensors of an open file; with <paramref name="ownsFile"/> the model disposes it.</summary>
-    public static TransformerModel Load(GgufFile file, bool ownsFile)
+    public static TransformerModel Load(GgufFile file, bool ownsFile) => Load(file, ownsFile, null);
+
+    /// <summary>
+    /// Binds the tensors of an open file with <paramref name="recipe"/> (null: the family's default recipe, see
+    /// <see cref="ArchitectureRecipes"/>); with <paramref name="ownsFile"/> the model disposes the file.
+    /// </summary>
+    public static TransformerModel Load(GgufFile file, bool ownsFile, IArchitectureRecipe? recipe)
     {
         var config = GgufModelConfigReader.Read(file);
-        return new TransformerModel(file, ownsFile, config, ArchitectureRecipes.For(config.Architecture));
+        return new TransformerModel(file, ownsFile, config, recipe ?? ArchitectureRecipes.For(config.Architecture));
     }
 
     /// <summary>A KV cache for this model holding <paramref name="contextLength"/> positions.</summary>
@@ -107,6 +117,8 @@ public sealed class TransformerModel : IDisposable
             }
             _embedding.ReadRow(tokens[t], x.Slice(t * width, width));
         }
+        context.Meter?.AddWeightBytes(n * _embedding.RowBytes);
+        context.Meter?.AddTokens(n);
         var normed = ws.Get("model.normed", n * width);
         var branch = ws.Get("model.branch", n * width);
         for (int i = 0; i < Layers.Count; i++)
@@ -131,7 +143,7 @@ public sealed class TransformerModel : IDisposable
         last.CopyTo(final);
         RmsNorm.ApplyRows(final, width, _outputNorm, Config.RmsNormEpsilon);
         context.Tap(-1, "result_norm", outputs, final);
-        _output.MatMul(final, outputs, logits, context.Pool);
+        context.MatMul(_output, final, outputs, logits);
         context.Tap(-1, "result_output", outputs, logits[..(outputs * VocabSize)]);
     }
 

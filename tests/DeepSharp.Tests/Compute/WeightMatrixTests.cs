@@ -84,6 +84,47 @@ public sealed unsafe class WeightMatrixTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(GgmlType.F32, 1)]
+    [InlineData(GgmlType.F16, 40)]
+    public void MatMulTransposedEqualsTheNaiveProduct(GgmlType type, int count)
+    {
+        // Wᵀ·x: sums down the columns of the stored matrix; activations are not rounded (weights are decoded).
+        const int rows = 37, columns = 64;
+        var (bytes, stored) = Encode(Random(rows * columns, 7), type);
+        var m = new WeightMatrix("w", type, rows, columns, Native(bytes));
+        float[] x = Random(count * rows, 8);
+        var y = new float[count * columns];
+        using var pool = new ComputePool(3);
+        m.MatMulTransposed(x, count, y, pool);
+        for (int t = 0; t < count; t++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                double sum = 0;
+                for (int r = 0; r < rows; r++)
+                {
+                    sum += stored[r * columns + c] * (double)x[t * rows + r];
+                }
+                Assert.Equal(sum, y[t * columns + c], 1e-4);
+            }
+        }
+        Assert.Throws<ArgumentException>(() => m.MatMulTransposed(x, count + 1, y, pool));
+    }
+
+    [Fact]
+    public void ARowRangeIsAMatrixOfThoseRows()
+    {
+        var (bytes, stored) = Encode(Random(6 * 8, 9), GgmlType.F32);
+        var m = new WeightMatrix("w", GgmlType.F32, 6, 8, Native(bytes));
+        var slice = m.RowRange(2, 3, "w[1]");
+        Assert.Equal((3, 8, 3L * 32), (slice.Rows, slice.Columns, slice.Bytes));
+        var row = new float[8];
+        slice.ReadRow(1, row);
+        Assert.Equal(stored.AsSpan(24, 8).ToArray(), row);
+        Assert.Throws<ArgumentOutOfRangeException>(() => m.RowRange(4, 3, "w[2]"));
+    }
+
     [Fact]
     public void ThreadCountDoesNotChangeTheResult()
     {

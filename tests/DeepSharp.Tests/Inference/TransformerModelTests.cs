@@ -18,14 +18,6 @@ public sealed class TransformerModelTests
     }
 
     [Fact]
-    public void DeepSeek2IsNotSupportedYet()
-    {
-        using var file = TinyModels.File(FixturePresets.Get("tiny-deepseek2-v3"), GgmlType.Q8_0);
-        var error = Assert.Throws<NotSupportedException>(() => TransformerModel.Load(file, ownsFile: false));
-        Assert.Contains("deepseek2", error.Message);
-    }
-
-    [Fact]
     public void AMissingTensorIsNamed()
     {
         var config = TinyModels.Config("tiny-llama");

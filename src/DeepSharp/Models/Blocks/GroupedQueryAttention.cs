@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using DeepSharp.Compute;
+using static DeepSharp.Models.Blocks.WeightShapes;
 
 namespace DeepSharp.Models.Blocks;
 
@@ -61,9 +62,9 @@ public sealed class GroupedQueryAttention : IAttention
         var q = ws.Get("attn.q", tokens * qWidth);
         var k = ws.Get("attn.k", tokens * kWidth);
         var v = ws.Get("attn.v", tokens * vWidth);
-        _w.Query.MatMul(input, tokens, q, context.Pool);
-        _w.Key.MatMul(input, tokens, k, context.Pool);
-        _w.Value.MatMul(input, tokens, v, context.Pool);
+        context.MatMul(_w.Query, input, tokens, q);
+        context.MatMul(_w.Key, input, tokens, k);
+        context.MatMul(_w.Value, input, tokens, v);
         AddBias(q, _w.QueryBias);
         AddBias(k, _w.KeyBias);
         AddBias(v, _w.ValueBias);
@@ -85,7 +86,7 @@ public sealed class GroupedQueryAttention : IAttention
         var attended = ws.Get("attn.out", tokens * _heads * _valueLength);
         CausalAttention.Run(context.Pool, q, tokens, startPosition, _heads, _kvHeads, _keyLength, _valueLength, _scale, cache[0], cache[1], attended);
         context.Tap(layer, "kqv_out", tokens, attended);
-        _w.Output.MatMul(attended, tokens, output, context.Pool);
+        context.MatMul(_w.Output, attended, tokens, output);
     }
 
     private static void AddBias(Span<float> rows, float[]? bias)
@@ -98,22 +99,6 @@ public sealed class GroupedQueryAttention : IAttention
         {
             var row = rows.Slice(start, bias.Length);
             TensorPrimitives.Add(row, bias, row);
-        }
-    }
-
-    private static void Expect(WeightMatrix m, int rows, int columns)
-    {
-        if (m.Rows != rows || m.Columns != columns)
-        {
-            throw new InvalidDataException($"'{m.Name}' is {m.Rows}×{m.Columns}, expected {rows}×{columns}");
-        }
-    }
-
-    private static void ExpectLength(float[]? vector, int length, string what)
-    {
-        if (vector is not null && vector.Length != length)
-        {
-            throw new InvalidDataException($"{what} has {vector.Length} values, expected {length}");
         }
     }
 }

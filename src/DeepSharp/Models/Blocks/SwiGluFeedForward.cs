@@ -30,9 +30,9 @@ public sealed class SwiGluFeedForward : IFeedForward
     {
         var gate = context.Workspace.Get("ffn.gate", tokens * HiddenLength);
         var up = context.Workspace.Get("ffn.up", tokens * HiddenLength);
-        _gate.MatMul(input, tokens, gate, context.Pool);
-        _up.MatMul(input, tokens, up, context.Pool);
+        context.MatMul(_gate, input, tokens, gate);
+        context.MatMul(_up, input, tokens, up);
         Activations.SwiGlu(gate, up, gate);
-        _down.MatMul(gate, tokens, output, context.Pool);
+        context.MatMul(_down, gate, tokens, output);
     }
 }
