@@ -55,9 +55,7 @@ internal sealed class Float16Format : IQuantFormat
 
     public float Dot(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations, int count)
     {
-        QuantArgs.Blocks(Type, 1, count, nameof(count));
-        QuantArgs.Bytes(Type, count, BlockBytes, weights.Length, nameof(weights));
-        QuantArgs.Bytes(Type, count, BlockBytes, activations.Length, nameof(activations));
+        QuantArgs.ElementDot(Type, count, BlockBytes, weights.Length, activations.Length);
         var w = MemoryMarshal.Cast<byte, ushort>(weights);
         var a = MemoryMarshal.Cast<byte, ushort>(activations);
         double sum = 0;

@@ -34,6 +34,14 @@ internal static class QuantArgs
         }
     }
 
+    /// <summary>Checks the arguments of a dot product over one-element "blocks" (the plain float formats).</summary>
+    public static void ElementDot(GgmlType type, int count, int elementBytes, int weightBytes, int activationBytes)
+    {
+        Blocks(type, 1, count, nameof(count));
+        Bytes(type, count, elementBytes, weightBytes, "weights");
+        Bytes(type, count, elementBytes, activationBytes, "activations");
+    }
+
     [DoesNotReturn]
     private static void Throw(string message, string paramName) => throw new ArgumentException(message, paramName);
 }

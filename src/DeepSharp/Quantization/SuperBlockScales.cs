@@ -63,7 +63,7 @@ internal static class SuperBlockScales
     /// <param name="error">Squared error of a sub-block coded with a given float scale.</param>
     /// <param name="sc">Receives the stored integers.</param>
     public static Half Signed(ReadOnlySpan<float> x, ReadOnlySpan<float> scales, int lo, int hi,
-        Func<ReadOnlySpan<float>, float, float> error, Span<int> sc)
+        ScaleError error, Span<int> sc)
     {
         var d = Fp16.AwayFromZero(ScaleSearch.SignedMaxAbs(scales) / lo);
         float df = (float)d;
@@ -80,6 +80,9 @@ internal static class SuperBlockScales
         }
         return d;
     }
+
+    /// <summary>Squared error of a sub-block coded with a given float scale.</summary>
+    public delegate float ScaleError(ReadOnlySpan<float> x, float scale);
 
     private static int Floor(float value, float unit, int levels) =>
         unit > 0 ? Math.Clamp((int)MathF.Floor(value / unit), 0, levels) : 0;
