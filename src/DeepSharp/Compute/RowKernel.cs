@@ -12,6 +12,10 @@ internal abstract class RowKernel
     [ThreadStatic]
     private static float[]? t_row;
 
+    private static readonly Dictionary<GgmlType, RowKernel> s_quantized = QuantFormats.All
+        .Where(f => f.Type is not (GgmlType.F32 or GgmlType.F16 or GgmlType.BF16))
+        .ToDictionary(f => f.Type, f => (RowKernel)new QuantRowKernel(f));
+
     /// <summary>The kernel for weights of <paramref name="type"/>.</summary>
     /// <exception cref="NotSupportedException">DeepSharp cannot compute with this type.</exception>
     public static RowKernel For(GgmlType type, string tensorName) => type switch
@@ -19,6 +23,7 @@ internal abstract class RowKernel
         GgmlType.F32 => F32RowKernel.Instance,
         GgmlType.F16 => F16RowKernel.Instance,
         GgmlType.BF16 => BF16RowKernel.Instance,
+        _ when s_quantized.TryGetValue(type, out var kernel) => kernel,
         _ => throw new NotSupportedException($"tensor '{tensorName}' has type {type}, which DeepSharp cannot compute with yet"),
     };
 

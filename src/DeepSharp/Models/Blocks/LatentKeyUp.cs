@@ -21,6 +21,9 @@ public sealed class LatentKeyUp
         LatentDim = latentDim;
     }
 
+    /// <summary>True when the file stores the transpose (<c>attn_k_b</c>), false for the projection's own rows (<c>attn_kv_b</c>).</summary>
+    public bool StoredTransposed => _storedTransposed;
+
     /// <summary>Width of the non-rotated key part.</summary>
     public int NopeDim { get; }
 

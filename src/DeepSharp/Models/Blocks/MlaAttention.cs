@@ -137,14 +137,14 @@ public sealed class MlaAttention : IAttention
         context.MatMul(_w.Output, attended, tokens, output);
     }
 
-    /// <summary>The form for a batch: in Auto, whichever needs fewer multiply-adds (FACTS.md §3.8 cost per pair).</summary>
+    /// <summary>The form for a batch (see <see cref="MlaForm.Auto"/>); the cost per pair is FACTS.md §3.8's.</summary>
     private bool UseExpanded(int tokens, int startPosition)
     {
         if (_form != MlaForm.Auto)
         {
             return _form == MlaForm.Expanded;
         }
-        if (tokens == 1)
+        if (tokens == 1 || _w.KeyUp[0].StoredTransposed)
         {
             return false;
         }
