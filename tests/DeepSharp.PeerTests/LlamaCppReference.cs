@@ -64,9 +64,9 @@ internal sealed class LlamaCppReference : IDisposable
     /// <paramref name="kvF32"/> stores the KV cache in F32 (as tight comparisons need; llama.cpp rounds the query
     /// and the attention weights to F16 when the cache is F16).
     /// </summary>
-    public float[][] Logits(IReadOnlyList<int> tokens, bool kvF32 = true, int contextSize = 0, int microBatch = 0)
+    public float[][] Logits(IReadOnlyList<int> tokens, bool kvF32 = true, int contextSize = 0)
     {
-        using var context = CreateContext(Math.Max(contextSize, tokens.Count), kvF32, microBatch);
+        using var context = CreateContext(Math.Max(contextSize, tokens.Count), kvF32);
         var batch = new LLamaBatch();
         for (int i = 0; i < tokens.Count; i++)
         {
@@ -109,13 +109,12 @@ internal sealed class LlamaCppReference : IDisposable
 
     public void Dispose() => _model.Dispose();
 
-    private SafeLLamaContextHandle CreateContext(int tokens, bool kvF32, int microBatch = 0)
+    private SafeLLamaContextHandle CreateContext(int tokens, bool kvF32)
     {
         var p = LLamaContextParams.Default();
         p.n_ctx = (uint)Math.Max(tokens, 16);
         p.n_batch = p.n_ctx;
-        // llama.cpp evaluates a batch in micro-batches of n_ubatch tokens.
-        p.n_ubatch = microBatch > 0 ? (uint)microBatch : p.n_ctx;
+        p.n_ubatch = p.n_ctx;
         p.n_seq_max = 1;
         p.n_threads = 2;
         p.n_threads_batch = 2;
