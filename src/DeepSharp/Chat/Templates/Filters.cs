@@ -76,7 +76,7 @@ internal static class Filters
             case "abs":
                 return value switch
                 {
-                    long l => Math.Abs(l),
+                    long l => (object)Math.Abs(l),
                     double d => Math.Abs(d),
                     bool b => b ? 1L : 0L,
                     _ => throw new TemplateRuntimeError($"bad operand type for abs(): '{ValueOps.TypeName(value)}'"),
@@ -283,7 +283,7 @@ internal static class Filters
         foreach (var item in ValueOps.Iterate(value))
         {
             var v = attribute is null ? item : Lookup(item, attribute);
-            total = total is double || v is double ? ValueOps.ToDouble(total) + ValueOps.ToDouble(v) : checked(ValueOps.ToLong(total) + ValueOps.ToLong(v));
+            total = total is double || v is double ? ValueOps.ToDouble(total) + ValueOps.ToDouble(v) : (object)checked(ValueOps.ToLong(total) + ValueOps.ToLong(v));
         }
         return total;
     }

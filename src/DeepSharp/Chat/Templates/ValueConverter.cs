@@ -105,7 +105,7 @@ internal static class ValueConverter
             case JsonValueKind.Number:
                 string raw = value.ToJsonString();
                 return !raw.AsSpan().ContainsAny('.', 'e', 'E') && long.TryParse(raw, System.Globalization.CultureInfo.InvariantCulture, out long l)
-                    ? l
+                    ? (object)l
                     : double.Parse(raw, System.Globalization.CultureInfo.InvariantCulture);
             default:
                 return null;
@@ -135,7 +135,7 @@ internal static class ValueConverter
                 return e.GetString();
             case JsonValueKind.Number:
                 // Integers stay integers (as Python's json module reads them); anything with a point or exponent is a float.
-                return e.TryGetInt64(out long l) && !e.GetRawText().AsSpan().ContainsAny('.', 'e', 'E') ? l : e.GetDouble();
+                return e.TryGetInt64(out long l) && !e.GetRawText().AsSpan().ContainsAny('.', 'e', 'E') ? (object)l : e.GetDouble();
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:
