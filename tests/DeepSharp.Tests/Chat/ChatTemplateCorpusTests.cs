@@ -7,7 +7,8 @@ namespace DeepSharp.Tests.Chat;
 /// (@huggingface/jinja): live through Jint when the oracle is fetched, and always against the checked-in
 /// golden outputs it produced.
 /// </summary>
-public sealed class ChatTemplateCorpusTests(JinjaOracle oracle) : IClassFixture<JinjaOracle>
+[Collection(JinjaOracleCollection.Name)]
+public sealed class ChatTemplateCorpusTests(JinjaOracle oracle)
 {
     public static TheoryData<string, string> Cases()
     {

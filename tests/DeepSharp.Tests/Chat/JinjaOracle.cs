@@ -8,7 +8,7 @@ namespace DeepSharp.Tests.Chat;
 /// The independent reference renderer: the npm package @huggingface/jinja (the JavaScript Jinja of
 /// transformers.js), loaded into the Jint JavaScript interpreter. oracle/fetch.sh fetches it; without it
 /// <see cref="Available"/> is false and the live comparisons are skipped (the checked-in goldens still run).
-/// Loading takes about two seconds, so tests share one instance through a class fixture.
+/// Loading takes about two seconds, so tests share one instance through <see cref="JinjaOracleCollection"/>.
 /// </summary>
 public sealed class JinjaOracle : IDisposable
 {
@@ -74,6 +74,13 @@ public sealed class JinjaOracle : IDisposable
     }
 
     public void Dispose() => _engine?.Dispose();
+}
+
+/// <summary>Shares one <see cref="JinjaOracle"/> (two seconds to load) among the test classes that use it.</summary>
+[CollectionDefinition(Name)]
+public sealed class JinjaOracleCollection : ICollectionFixture<JinjaOracle>
+{
+    public const string Name = "JinjaOracle";
 }
 
 /// <summary>The reference's output, or its error message.</summary>

@@ -7,7 +7,8 @@ namespace DeepSharp.Tests.Chat;
 /// Each feature snippet renders byte-identically to the reference renderer (live when fetched) and to the
 /// checked-in golden output it produced.
 /// </summary>
-public sealed class JinjaSnippetTests(JinjaOracle oracle) : IClassFixture<JinjaOracle>
+[Collection(JinjaOracleCollection.Name)]
+public sealed class JinjaSnippetTests(JinjaOracle oracle)
 {
     private const string GoldenFolder = "_snippets";
 

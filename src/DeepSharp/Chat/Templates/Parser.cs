@@ -10,7 +10,7 @@ namespace DeepSharp.Chat.Templates;
 /// </summary>
 internal sealed class Parser
 {
-    private const int MaxNesting = 200;
+    private const int MaxNesting = 500;
 
     private readonly List<Token> _tokens;
     private int _index;
@@ -40,7 +40,13 @@ internal sealed class Parser
         var t = Current;
         if (t.Kind != kind || (value is not null && t.Value != value))
         {
-            string wanted = value is not null ? $"'{value}'" : kind.ToString().ToLowerInvariant();
+            string wanted = value is not null ? $"'{value}'" : kind switch
+            {
+                TokenKind.BlockEnd => "'%}'",
+                TokenKind.VariableEnd => "'}}'",
+                TokenKind.Name => "a name",
+                _ => kind.ToString().ToLowerInvariant(),
+            };
             throw Error($"expected {wanted} but found {t}", t);
         }
         return Next();
@@ -599,23 +605,23 @@ internal sealed class Parser
                 if (name.Kind == TokenKind.Integer)
                 {
                     Next();
-                    node = new ItemExpr(t.Position, node, new LiteralExpr(name.Position, long.Parse(name.Value, CultureInfo.InvariantCulture)));
+                    node = new ItemExpr(node.Position, node, new LiteralExpr(name.Position, long.Parse(name.Value, CultureInfo.InvariantCulture)));
                 }
                 else
                 {
-                    node = new AttributeExpr(t.Position, node, ExpectName());
+                    node = new AttributeExpr(node.Position, node, ExpectName());
                 }
             }
             else if (t.IsOperator("["))
             {
                 Next();
                 Enter(t);
-                node = ParseSubscript(t, node);
+                node = ParseSubscript(node, node);
                 _depth--;
             }
             else if (t.IsOperator("("))
             {
-                node = new CallExpr(t.Position, node, ParseArguments());
+                node = new CallExpr(node.Position, node, ParseArguments());
             }
             else
             {
@@ -625,7 +631,7 @@ internal sealed class Parser
         }
     }
 
-    private Expr ParseSubscript(Token open, Expr target)
+    private Expr ParseSubscript(Expr open, Expr target)
     {
         Expr? start = null;
         if (!Current.IsOperator(":"))
