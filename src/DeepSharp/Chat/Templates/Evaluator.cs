@@ -189,8 +189,8 @@ internal sealed partial class Evaluator
             ["length"] = (long)n,
             ["depth"] = 1L,
             ["depth0"] = 0L,
-            ["previtem"] = i > 0 ? items[i - 1] : Undefined.ForMember("loop", "previtem"),
-            ["nextitem"] = i < n - 1 ? items[i + 1] : Undefined.ForMember("loop", "nextitem"),
+            ["previtem"] = i > 0 ? items[i - 1] : new Undefined("the first iteration has no loop.previtem"),
+            ["nextitem"] = i < n - 1 ? items[i + 1] : new Undefined("the last iteration has no loop.nextitem"),
             ["cycle"] = new Callable("cycle", (_, args) =>
                 args.Positional.Count == 0
                     ? throw new TemplateRuntimeError("loop.cycle needs at least one argument")
