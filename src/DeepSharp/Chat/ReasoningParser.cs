@@ -192,29 +192,23 @@ public sealed class ReasoningParser
         return 0;
     }
 
-    private void EmitReasoning(string text, List<ReasoningDelta> output)
-    {
-        if (_options.TrimWhitespace && !_reasoningStarted)
-        {
-            text = text.TrimStart();
-        }
-        if (text.Length > 0)
-        {
-            _reasoningStarted = true;
-            Append(output, ReasoningDeltaKind.Reasoning, text);
-        }
-    }
+    private void EmitReasoning(string text, List<ReasoningDelta> output) =>
+        Emit(ReasoningDeltaKind.Reasoning, text, ref _reasoningStarted, output);
 
-    private void EmitContent(string text, List<ReasoningDelta> output)
+    private void EmitContent(string text, List<ReasoningDelta> output) =>
+        Emit(ReasoningDeltaKind.Content, text, ref _contentStarted, output);
+
+    /// <summary>Appends text to a stream, dropping the stream's leading whitespace when trimming.</summary>
+    private void Emit(ReasoningDeltaKind kind, string text, ref bool started, List<ReasoningDelta> output)
     {
-        if (_options.TrimWhitespace && !_contentStarted)
+        if (_options.TrimWhitespace && !started)
         {
             text = text.TrimStart();
         }
         if (text.Length > 0)
         {
-            _contentStarted = true;
-            Append(output, ReasoningDeltaKind.Content, text);
+            started = true;
+            Append(output, kind, text);
         }
     }
 

@@ -29,28 +29,8 @@ public sealed class ChatTemplateCorpusTests(JinjaOracle oracle)
         return (template, ChatScenarios.For(template.Profile).Single(s => s.Name == scenarioName));
     }
 
-    private static OracleResult RenderOurs(TemplateCase template, ChatScenario scenario)
-    {
-        try
-        {
-            return new OracleResult(ChatTemplate.Parse(template.Source).Render(ChatScenarios.ToContext(template, scenario)), null);
-        }
-        catch (ChatTemplateException e)
-        {
-            return new OracleResult(null, e.Message);
-        }
-    }
-
-    private static void AssertSame(OracleResult expected, OracleResult actual, string what)
-    {
-        if (expected.Output is null)
-        {
-            Assert.True(actual.Output is null, $"{what} failed with \"{expected.Error}\" but ours rendered:\n{actual.Output}");
-            return;
-        }
-        Assert.True(actual.Error is null, $"ours failed: {actual.Error}");
-        Assert.Equal(expected.Output, actual.Output);
-    }
+    private static OracleResult RenderOurs(TemplateCase template, ChatScenario scenario) =>
+        OracleResult.Capture(() => ChatTemplate.Parse(template.Source).Render(ChatScenarios.ToContext(template, scenario)));
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -63,7 +43,7 @@ public sealed class ChatTemplateCorpusTests(JinjaOracle oracle)
             Assert.Skip("golden file is being written by the oracle test");
         }
         Assert.True(golden is not null, $"no golden output for {templateId}/{scenarioName}; run tests/DeepSharp.Tests/Chat/oracle/regen-golden.sh");
-        AssertSame(golden, RenderOurs(template, scenario), "the golden render");
+        golden.AssertMatchedBy(RenderOurs(template, scenario));
     }
 
     [Theory]
@@ -77,7 +57,7 @@ public sealed class ChatTemplateCorpusTests(JinjaOracle oracle)
         {
             GoldenFiles.Write(templateId, scenarioName, reference);
         }
-        AssertSame(reference, RenderOurs(template, scenario), "the reference renderer");
+        reference.AssertMatchedBy(RenderOurs(template, scenario));
     }
 
     [Fact]

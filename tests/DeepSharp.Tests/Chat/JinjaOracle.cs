@@ -82,6 +82,3 @@ public sealed class JinjaOracleCollection : ICollectionFixture<JinjaOracle>
 {
     public const string Name = "JinjaOracle";
 }
-
-/// <summary>The reference's output, or its error message.</summary>
-public sealed record OracleResult(string? Output, string? Error);

@@ -21,25 +21,7 @@ public sealed class JinjaSnippetTests(JinjaOracle oracle)
         {
             Variables = variables.ToDictionary(kv => kv.Key, kv => (object?)kv.Value?.DeepClone()),
         };
-        try
-        {
-            return new OracleResult(ChatTemplate.Parse(snippet.Template).Render(context), null);
-        }
-        catch (ChatTemplateException e)
-        {
-            return new OracleResult(null, e.Message);
-        }
-    }
-
-    private static void AssertSame(OracleResult expected, OracleResult actual)
-    {
-        if (expected.Output is null)
-        {
-            Assert.True(actual.Output is null, $"the reference failed with \"{expected.Error}\" but ours rendered:\n{actual.Output}");
-            return;
-        }
-        Assert.True(actual.Error is null, $"ours failed: {actual.Error}");
-        Assert.Equal(expected.Output, actual.Output);
+        return OracleResult.Capture(() => ChatTemplate.Parse(snippet.Template).Render(context));
     }
 
     [Theory]
@@ -52,7 +34,7 @@ public sealed class JinjaSnippetTests(JinjaOracle oracle)
             Assert.Skip("golden file is being written by the oracle test");
         }
         Assert.True(golden is not null, $"no golden output for snippet {id}; run tests/DeepSharp.Tests/Chat/oracle/regen-golden.sh");
-        AssertSame(golden, RenderOurs(JinjaSnippets.Get(id)));
+        golden.AssertMatchedBy(RenderOurs(JinjaSnippets.Get(id)));
     }
 
     [Theory]
@@ -71,6 +53,6 @@ public sealed class JinjaSnippetTests(JinjaOracle oracle)
         {
             GoldenFiles.Write(GoldenFolder, id, reference);
         }
-        AssertSame(reference, RenderOurs(snippet));
+        reference.AssertMatchedBy(RenderOurs(snippet));
     }
 }

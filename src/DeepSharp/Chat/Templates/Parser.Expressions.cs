@@ -112,61 +112,28 @@ internal sealed partial class Parser
         return rest.Count == 0 ? first : new CompareExpr(first.Position, first, rest);
     }
 
-    private Expr ParseAdditive()
-    {
-        var left = ParseConcat();
-        int chain = 0;
-        while (Current.IsOperator("+") || Current.IsOperator("-"))
-        {
-            var op = Next();
-            Enter(op);
-            chain++;
-            left = new BinaryExpr(op.Position, op.Value, left, ParseConcat());
-        }
-        _depth -= chain;
-        return left;
-    }
+    private Expr ParseAdditive() => ParseLeftAssociative(ParseConcat, "+", "-");
 
-    private Expr ParseConcat()
-    {
-        var left = ParseMultiplicative();
-        int chain = 0;
-        while (Current.IsOperator("~"))
-        {
-            var op = Next();
-            Enter(op);
-            chain++;
-            left = new BinaryExpr(op.Position, "~", left, ParseMultiplicative());
-        }
-        _depth -= chain;
-        return left;
-    }
+    private Expr ParseConcat() => ParseLeftAssociative(ParseMultiplicative, "~");
 
-    private Expr ParseMultiplicative()
-    {
-        var left = ParsePower();
-        int chain = 0;
-        while (Current.Kind == TokenKind.Operator && Current.Value is "*" or "/" or "//" or "%")
-        {
-            var op = Next();
-            Enter(op);
-            chain++;
-            left = new BinaryExpr(op.Position, op.Value, left, ParsePower());
-        }
-        _depth -= chain;
-        return left;
-    }
+    private Expr ParseMultiplicative() => ParseLeftAssociative(ParsePower, "*", "/", "//", "%");
 
-    private Expr ParsePower()
+    private Expr ParsePower() => ParseLeftAssociative(() => ParseUnary(), "**");
+
+    /// <summary>
+    /// One precedence level of left-associative binary operators. Each operator in a chain counts as a level
+    /// of nesting, because the tree it builds is as deep as the chain is long.
+    /// </summary>
+    private Expr ParseLeftAssociative(Func<Expr> operand, params string[] operators)
     {
-        var left = ParseUnary();
+        var left = operand();
         int chain = 0;
-        while (Current.IsOperator("**"))
+        while (Current.Kind == TokenKind.Operator && operators.Contains(Current.Value))
         {
             var op = Next();
             Enter(op);
             chain++;
-            left = new BinaryExpr(op.Position, "**", left, ParseUnary());
+            left = new BinaryExpr(op.Position, op.Value, left, operand());
         }
         _depth -= chain;
         return left;
