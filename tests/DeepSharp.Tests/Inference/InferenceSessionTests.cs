@@ -95,6 +95,25 @@ public sealed class InferenceSessionTests
         Assert.Contains((-1, "result_output", 1), sink.Seen);
     }
 
+    [Fact]
+    public void DecodingAllocatesNothingOnceWarm()
+    {
+        using var model = TinyModels.Model("tiny-qwen3");
+        // One thread: all work runs on this thread, where allocations are counted.
+        using var pool = new ComputePool(1);
+        var session = new InferenceSession(model, new SessionOptions { Pool = pool });
+        session.Evaluate(s_prompt);
+        int[] next = [7];
+        session.Evaluate(next);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 40; i++)
+        {
+            next[0] = (i * 13) % 290;
+            session.Evaluate(next);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     private sealed class RecordingSink : IActivationSink
     {
         public List<(int, string, int)> Seen { get; } = [];
