@@ -15,19 +15,30 @@ internal static class PeerFixtures
     /// </summary>
     public const float WeightSigma = 0.1f;
 
-    /// <summary>The path of the fixture for this preset and type (written on first use).</summary>
-    public static string Get(string preset, GgmlType type, bool ropeFrequencyFactors = false)
+    /// <summary>
+    /// The path of the fixture for this preset and type (written on first use). Variants: "ropefreqs" (Llama-3.1
+    /// rope_freqs), "tied" (no output.weight), "wide-heads" (head size 96, so heads × head size ≠ model width).
+    /// </summary>
+    public static string Get(string preset, GgmlType type, string variant = "")
     {
-        string name = $"{preset}-{type}{(ropeFrequencyFactors ? "-ropefreqs" : "")}";
+        string name = $"{preset}-{type}{(variant.Length > 0 ? "-" + variant : "")}";
         lock (s_paths)
         {
             if (!s_paths.TryGetValue(name, out string? path))
             {
                 path = s_dir.Value.File(name + ".gguf");
-                var spec = new FixtureSpec(name, FixturePresets.Get(preset), type, Seed: 11)
+                var config = FixturePresets.Get(preset);
+                config = variant switch
+                {
+                    "" or "ropefreqs" => config,
+                    "tied" => config with { TiedEmbeddings = true },
+                    "wide-heads" => config with { KeyLength = 96, ValueLength = 96, RopeDimensionCount = 96 },
+                    _ => throw new ArgumentException($"unknown fixture variant '{variant}'", nameof(variant)),
+                };
+                var spec = new FixtureSpec(name, config, type, Seed: 11)
                 {
                     WeightSigma = WeightSigma,
-                    RopeFrequencyFactors = ropeFrequencyFactors,
+                    RopeFrequencyFactors = variant == "ropefreqs",
                 };
                 ModelFixtureWriter.Write(spec, path);
                 s_paths[name] = path;
