@@ -19,10 +19,12 @@ public sealed class DenseLogitTests(ITestOutputHelper output)
     [Theory]
     [InlineData("tiny-llama", "")]
     [InlineData("tiny-llama", "ropefreqs")]
+    [InlineData("tiny-llama", "linear")]
     [InlineData("tiny-qwen2", "")]
     [InlineData("tiny-qwen2", "tied")]
     [InlineData("tiny-qwen3", "")]
     [InlineData("tiny-qwen3", "wide-heads")]
+    [InlineData("tiny-qwen3", "yarn")]
     public void F32LogitsMatchLlamaCpp(string preset, string variant) =>
         Compare(preset, GgmlType.F32, KvCacheType.F32, variant, relativeTolerance: 1e-4f);
 

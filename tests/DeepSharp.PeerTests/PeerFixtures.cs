@@ -1,4 +1,5 @@
 using DeepSharp.Fixtures;
+using DeepSharp.Models;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.PeerTests;
@@ -17,7 +18,8 @@ internal static class PeerFixtures
 
     /// <summary>
     /// The path of the fixture for this preset and type (written on first use). Variants: "ropefreqs" (Llama-3.1
-    /// rope_freqs), "tied" (no output.weight), "wide-heads" (head size 96, so heads × head size ≠ model width).
+    /// rope_freqs), "tied" (no output.weight), "wide-heads" (head size 96, so heads × head size ≠ model width),
+    /// "linear" (RoPE linear scaling ×2), "yarn" (YaRN ×4 from an original context of 128).
     /// </summary>
     public static string Get(string preset, GgmlType type, string variant = "")
     {
@@ -33,6 +35,8 @@ internal static class PeerFixtures
                     "" or "ropefreqs" => config,
                     "tied" => config with { TiedEmbeddings = true },
                     "wide-heads" => config with { KeyLength = 96, ValueLength = 96, RopeDimensionCount = 96 },
+                    "linear" => config with { RopeScaling = new RopeScaling("linear", 2, config.ContextLength) },
+                    "yarn" => config with { RopeScaling = new RopeScaling("yarn", 4, 128) },
                     _ => throw new ArgumentException($"unknown fixture variant '{variant}'", nameof(variant)),
                 };
                 var spec = new FixtureSpec(name, config, type, Seed: 11)
