@@ -98,7 +98,7 @@ public sealed record ModelSummary
             TokenCount = m.TryGetValue("tokenizer.ggml.tokens", out var tokens) ? tokens.AsArray().Count : 0,
             HasChatTemplate = m.Contains("tokenizer.chat_template"),
             UnsupportedTensors = file.Tensors
-                .Where(t => !QuantFormatSupport.IsSupported(t.Type))
+                .Where(t => !QuantFormats.IsSupported(t.Type))
                 .Select(t => $"{t.Name} ({t.Type})")
                 .ToList(),
         };
