@@ -1,6 +1,4 @@
 using DeepSharp.Compute;
-using DeepSharp.Inference;
-using DeepSharp.Models;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.PeerTests;
@@ -17,14 +15,7 @@ public sealed class DenseLogitTests(ITestOutputHelper output)
     /// spread; leaving out Llama-3.1's rope_freqs alone gives 1.4e-2, so the bound is tight enough to see it.
     /// </summary>
     [Theory]
-    [InlineData("tiny-llama", "")]
-    [InlineData("tiny-llama", "ropefreqs")]
-    [InlineData("tiny-llama", "linear")]
-    [InlineData("tiny-qwen2", "")]
-    [InlineData("tiny-qwen2", "tied")]
-    [InlineData("tiny-qwen3", "")]
-    [InlineData("tiny-qwen3", "wide-heads")]
-    [InlineData("tiny-qwen3", "yarn")]
+    [MemberData(nameof(PeerFixtures.Variants), MemberType = typeof(PeerFixtures))]
     public void F32LogitsMatchLlamaCpp(string preset, string variant) =>
         Compare(preset, GgmlType.F32, KvCacheType.F32, variant, relativeTolerance: 1e-4f);
 
@@ -43,16 +34,7 @@ public sealed class DenseLogitTests(ITestOutputHelper output)
 
     private void Compare(string preset, GgmlType type, KvCacheType kv, string variant, float relativeTolerance)
     {
-        string path = PeerFixtures.Get(preset, type, variant);
-        int[] tokens = PeerFixtures.Tokens(40);
-        float[][] reference;
-        using (var llama = LlamaCppReference.Load(path))
-        {
-            reference = llama.Logits(tokens, kvF32: kv == KvCacheType.F32);
-        }
-        using var model = TransformerModel.Load(path);
-        var session = new InferenceSession(model, new SessionOptions { KvCacheType = kv, BatchSize = 16 });
-        var c = LogitComparison.Of(session.EvaluateAll(tokens), reference);
+        var c = LogitComparison.OfModel(PeerFixtures.Get(preset, type, variant), PeerFixtures.Tokens(40), kv);
         output.WriteLine($"{preset} {variant} {type}, KV {kv}: {c}");
         Assert.True(c.RelativeMaxDiff < relativeTolerance, c.ToString());
         Assert.Equal(0, c.Top1Mismatches);

@@ -14,14 +14,7 @@ namespace DeepSharp.PeerTests;
 public sealed class GreedyGenerationTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("tiny-llama", "")]
-    [InlineData("tiny-llama", "ropefreqs")]
-    [InlineData("tiny-llama", "linear")]
-    [InlineData("tiny-qwen2", "")]
-    [InlineData("tiny-qwen2", "tied")]
-    [InlineData("tiny-qwen3", "")]
-    [InlineData("tiny-qwen3", "wide-heads")]
-    [InlineData("tiny-qwen3", "yarn")]
+    [MemberData(nameof(PeerFixtures.Variants), MemberType = typeof(PeerFixtures))]
     public void ThirtyTwoGreedyTokensEqualLlamaCpp(string preset, string variant)
     {
         string path = PeerFixtures.Get(preset, GgmlType.F32, variant);

@@ -1,3 +1,7 @@
+using DeepSharp.Compute;
+using DeepSharp.Inference;
+using DeepSharp.Models;
+
 namespace DeepSharp.PeerTests;
 
 /// <summary>How far our logits are from the reference's, over every compared position.</summary>
@@ -19,6 +23,22 @@ internal sealed record LogitComparison(
 {
     /// <summary>The largest difference relative to the smallest logit spread of any reference row.</summary>
     public float RelativeMaxDiff => MaxAbsDiff / MinSpread;
+
+    /// <summary>
+    /// Evaluates <paramref name="tokens"/> (in batches of 16, so later batches read cached positions) with llama.cpp
+    /// and with DeepSharp, both with a <paramref name="kv"/> cache, and compares the logits of every position.
+    /// </summary>
+    public static LogitComparison OfModel(string path, int[] tokens, KvCacheType kv)
+    {
+        float[][] reference;
+        using (var llama = LlamaCppReference.Load(path))
+        {
+            reference = llama.Logits(tokens, kvF32: kv == KvCacheType.F32);
+        }
+        using var model = TransformerModel.Load(path);
+        var session = new InferenceSession(model, new SessionOptions { KvCacheType = kv, BatchSize = 16 });
+        return Of(session.EvaluateAll(tokens), reference);
+    }
 
     public static LogitComparison Of(float[][] ours, float[][] reference)
     {

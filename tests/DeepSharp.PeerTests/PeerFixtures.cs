@@ -51,6 +51,19 @@ internal static class PeerFixtures
         }
     }
 
+    /// <summary>Every (preset, variant) pair the F32 comparisons run on.</summary>
+    public static TheoryData<string, string> Variants => new()
+    {
+        { "tiny-llama", "" },
+        { "tiny-llama", "ropefreqs" },
+        { "tiny-llama", "linear" },
+        { "tiny-qwen2", "" },
+        { "tiny-qwen2", "tied" },
+        { "tiny-qwen3", "" },
+        { "tiny-qwen3", "wide-heads" },
+        { "tiny-qwen3", "yarn" },
+    };
+
     /// <summary>A fixed, seeded token sequence of <paramref name="count"/> ordinary (non-special) ids.</summary>
     public static int[] Tokens(int count, int seed = 5)
     {

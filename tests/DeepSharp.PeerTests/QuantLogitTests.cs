@@ -1,6 +1,4 @@
 using DeepSharp.Compute;
-using DeepSharp.Inference;
-using DeepSharp.Models;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.PeerTests;
@@ -50,16 +48,7 @@ public sealed class QuantLogitTests(ITestOutputHelper output)
 
     private void Compare(string preset, GgmlType type, KvCacheType kv)
     {
-        string path = PeerFixtures.Get(preset, type);
-        int[] tokens = PeerFixtures.Tokens(40);
-        float[][] reference;
-        using (var llama = LlamaCppReference.Load(path))
-        {
-            reference = llama.Logits(tokens, kvF32: kv == KvCacheType.F32);
-        }
-        using var model = TransformerModel.Load(path);
-        var session = new InferenceSession(model, new SessionOptions { KvCacheType = kv, BatchSize = 16 });
-        var c = LogitComparison.Of(session.EvaluateAll(tokens), reference);
+        var c = LogitComparison.OfModel(PeerFixtures.Get(preset, type), PeerFixtures.Tokens(40), kv);
         output.WriteLine($"{preset} {type}, KV {kv}: {c}");
         Assert.True(c.RelativeMaxDiff < 0.05f, c.ToString());
         Assert.Equal(0, c.Top1RealMismatches);
