@@ -7,7 +7,12 @@ internal static class DeepSharpCommand
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand("DeepSharp: run, serve and train DeepSeek-family models in .NET");
+        var root = new RootCommand("DeepSharp: run, serve and train DeepSeek-family models in .NET")
+        {
+            InfoCommand.Create(),
+            FixtureCommand.Create(),
+            LogitsCommand.Create(),
+        };
         return root.Parse(args).Invoke();
     }
 }
