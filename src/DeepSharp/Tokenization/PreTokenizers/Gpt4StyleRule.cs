@@ -6,8 +6,9 @@ namespace DeepSharp.Tokenization.PreTokenizers;
 /// The GPT-4 style pattern of Llama-3 and Qwen2 (and Qwen3.5 when marks join letters):
 /// <c>(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,k}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+</c>.
 /// With <c>marksJoinLetters</c> the letter runs are <c>[\p{L}\p{M}]+</c> and marks leave the symbol runs.
+/// <c>unicodeCaseFolding</c> selects Hugging Face's <c>(?i:…)</c> over llama.cpp's <c>'[sS]</c> form of the contractions.
 /// </summary>
-internal sealed class Gpt4StyleRule(int maxDigits, bool marksJoinLetters) : SplitRule
+internal sealed class Gpt4StyleRule(int maxDigits, bool marksJoinLetters, bool unicodeCaseFolding) : SplitRule
 {
     private readonly CharClass _word = marksJoinLetters ? CharClass.Letter | CharClass.Mark : CharClass.Letter;
     private readonly CharClass _notOther = CharClass.WhiteSpace | CharClass.Letter | CharClass.Number
@@ -20,7 +21,7 @@ internal sealed class Gpt4StyleRule(int maxDigits, bool marksJoinLetters) : Spli
 
         if (cp0 == '\'')
         {
-            int e = MatchContraction(text, pos, ignoreCase: true);
+            int e = MatchContraction(text, pos, ignoreCase: true, longS: unicodeCaseFolding);
             if (e > 0)
             {
                 return e;

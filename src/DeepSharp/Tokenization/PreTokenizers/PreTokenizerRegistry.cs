@@ -27,7 +27,7 @@ internal static class PreTokenizerRegistry
                 "[\u4E00-\u9FA5\u3040-\u309F\u30A0-\u30FF]+",
                 "[!\"#$%&'()*+,\\-./:;<=>?@\\[\\\\\\]^_`{|}~][A-Za-z]+|[^\r\n\\p{L}\\p{P}\\p{S}]?[\\p{L}\\p{M}]+| ?[\\p{P}\\p{S}]+[\r\n]*|\\s*[\r\n]+|\\s+(?!\\S)|\\s+",
             ],
-            () =>
+            _ =>
             [
                 new CharRunRule(new CodePointSet(CharClass.Number), 3),
                 new CharRunRule(new CodePointSet(CharClass.None, (0x4E00, 0x9FA5), (0x3040, 0x309F), (0x30A0, 0x30FF))),
@@ -42,7 +42,7 @@ internal static class PreTokenizerRegistry
                 DeepSeekCjk,
                 "\\p{N}+",
             ],
-            () =>
+            _ =>
             [
                 LineBreakRule(),
                 new OptionalSpaceRunRule(DeepSeekLlmCharSets.Letters),
@@ -53,7 +53,7 @@ internal static class PreTokenizerRegistry
             ]),
         new(["deepseek-coder"],
             ["[\r\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", DeepSeekCjk, "\\p{N}"],
-            () =>
+            _ =>
             [
                 LineBreakRule(),
                 new OptionalSpaceRunRule(new CodePointSet(CharClass.Letter)),
@@ -63,25 +63,25 @@ internal static class PreTokenizerRegistry
             ]),
         new(["qwen2", "deepseek-r1-qwen"],
             [Contractions + Qwen2Body, ContractionsUnrolled + Qwen2Body],
-            () => [new Gpt4StyleRule(maxDigits: 1, marksJoinLetters: false)],
+            fold => [new Gpt4StyleRule(maxDigits: 1, marksJoinLetters: false, fold)],
             AlternativesOfOneSplit: true),
         new(["qwen35"],
             [Contractions + Qwen35Body, ContractionsUnrolled + Qwen35Body],
-            () => [new Gpt4StyleRule(maxDigits: 1, marksJoinLetters: true)],
+            fold => [new Gpt4StyleRule(maxDigits: 1, marksJoinLetters: true, fold)],
             AlternativesOfOneSplit: true),
         new(["llama-bpe", "llama3", "llama-v3"],
             [Contractions + Llama3Body, ContractionsUnrolled + Llama3Body],
-            () => [new Gpt4StyleRule(maxDigits: 3, marksJoinLetters: false)],
+            fold => [new Gpt4StyleRule(maxDigits: 3, marksJoinLetters: false, fold)],
             AlternativesOfOneSplit: true),
         new(["gpt-2", "gpt2"],
             [Gpt2Pattern],
-            () => [new Gpt2Rule()]),
+            _ => [new Gpt2Rule()]),
     ];
 
     /// <summary>Every accepted name.</summary>
     public static IReadOnlyList<string> Names { get; } = s_definitions.SelectMany(d => d.Names).ToArray();
 
-    /// <summary>The pre-tokenizer of a llama.cpp name.</summary>
+    /// <summary>The pre-tokenizer of a llama.cpp name, with llama.cpp's semantics.</summary>
     public static PreTokenizer Create(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -89,7 +89,7 @@ internal static class PreTokenizerRegistry
         {
             if (d.Names.Contains(name, StringComparer.Ordinal))
             {
-                return new PreTokenizer(d.Names[0], d.CreateRules());
+                return new PreTokenizer(d.Names[0], d.CreateRules(false));
             }
         }
         throw new NotSupportedException(
@@ -110,7 +110,9 @@ internal static class PreTokenizerRegistry
                 : canonical.SequenceEqual(d.Patterns, StringComparer.Ordinal);
             if (match)
             {
-                return new PreTokenizer(d.Names[0], d.CreateRules());
+                // Oniguruma's (?i:...) folds case by Unicode rules; the unrolled '[sS] form does not.
+                bool fold = canonical[^1].StartsWith(Contractions, StringComparison.Ordinal);
+                return new PreTokenizer(d.Names[0], d.CreateRules(fold));
             }
         }
         return null;
@@ -173,5 +175,5 @@ internal static class PreTokenizerRegistry
         new(CharClass.None, (0x4E00, 0x9FA5), (0x0800, 0x4DFF), (0xAC00, 0xD7FF));
 
     private sealed record Definition(
-        string[] Names, string[] Patterns, Func<SplitRule[]> CreateRules, bool AlternativesOfOneSplit = false);
+        string[] Names, string[] Patterns, Func<bool, SplitRule[]> CreateRules, bool AlternativesOfOneSplit = false);
 }

@@ -99,15 +99,17 @@ internal abstract class SplitRule
     }
 
     /// <summary>
-    /// Matches <c>'s|'t|'re|'ve|'m|'ll|'d</c> at an apostrophe; returns the end or -1.
+    /// Matches <c>'s|'t|'re|'ve|'m|'ll|'d</c> at an apostrophe; returns the end or -1. With
+    /// <paramref name="ignoreCase"/> ASCII case is ignored; <paramref name="longS"/> also lets U+017F ſ stand
+    /// for s, as Unicode case folding in Oniguruma's <c>(?i:…)</c> does (llama.cpp's unrolled form does not).
     /// </summary>
-    protected static int MatchContraction(ReadOnlySpan<char> text, int pos, bool ignoreCase)
+    protected static int MatchContraction(ReadOnlySpan<char> text, int pos, bool ignoreCase, bool longS = false)
     {
         if (pos + 1 >= text.Length || text[pos] != '\'')
         {
             return -1;
         }
-        char a = Fold(text[pos + 1], ignoreCase);
+        char a = longS && text[pos + 1] == '\u017F' ? 's' : Fold(text[pos + 1], ignoreCase);
         if (a is 's' or 't' or 'm' or 'd')
         {
             return pos + 2;

@@ -7,6 +7,8 @@ namespace DeepSharp.Tokenization.Unicode;
 /// <summary>
 /// Unicode Normalization Form C over code points, from the tables in <see cref="NfcData"/>. It exists because
 /// the runtime runs with InvariantGlobalization, where <see cref="string.Normalize()"/> leaves text unchanged.
+/// The tables cover the Unicode 9.0 repertoire, like the normaliser inside Hugging Face tokenizers, so
+/// characters assigned later pass through untouched there and here alike.
 /// </summary>
 internal static class NfcNormalizer
 {
