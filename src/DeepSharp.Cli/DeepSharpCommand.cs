@@ -8,6 +8,7 @@ internal static class DeepSharpCommand
     public static int Run(string[] args)
     {
         var root = new RootCommand("DeepSharp: run, serve and train DeepSeek-family models in .NET");
+        root.Subcommands.Add(TokenizeCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
