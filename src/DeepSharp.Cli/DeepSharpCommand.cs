@@ -7,8 +7,13 @@ internal static class DeepSharpCommand
 {
     public static int Run(string[] args)
     {
-        var root = new RootCommand("DeepSharp: run, serve and train DeepSeek-family models in .NET");
-        root.Subcommands.Add(TokenizeCommand.Create());
+        var root = new RootCommand("DeepSharp: run, serve and train DeepSeek-family models in .NET")
+        {
+            InfoCommand.Create(),
+            FixtureCommand.Create(),
+            LogitsCommand.Create(),
+            TokenizeCommand.Create(),
+        };
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,21 @@
+using DeepSharp.Formats.Gguf;
+
+namespace DeepSharp.Cli;
+
+/// <summary>Turns the errors a user can cause (bad files, bad arguments) into one clear line and exit code 1.</summary>
+internal static class CliErrors
+{
+    public static int Guard(Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is GgufFormatException or InvalidDataException or IOException or NotSupportedException
+            or ArgumentException or UnauthorizedAccessException or KeyNotFoundException or Inference.ContextFullException)
+        {
+            Console.Error.WriteLine($"deepsharp: error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Buffers.Binary;
+
+namespace DeepSharp.Quantization;
+
+/// <summary>
+/// IQ4_XS: 256 elements as <c>half d; u16 scales_h; u8 scales_l[4]; u8 qs[128]</c>. Eight sub-blocks of 32 with
+/// 6-bit scales: the low nibble of sub-block b is nibble b mod 2 of <c>scales_l[b/2]</c>, the top two bits are
+/// bits 2b..2b+1 of <c>scales_h</c>, and the scale is that value minus 32. Sub-block b uses
+/// <c>qs[16b .. 16b + 15]</c> in Q4_0's nibble order, each nibble indexing the IQ4 codebook:
+/// <c>y = (d·scale)·kv[q]</c>. Dotted with Q8_K activations.
+/// </summary>
+internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
+{
+    private const int ScalesLow = 4;
+    private const int Qs = 8;
+
+    private IQ4XSFormat()
+        : base(GgmlType.IQ4_XS, subSize: 32, scaleMin: -32, scaleMax: 31, d: 0)
+    {
+    }
+
+    public static IQ4XSFormat Instance { get; } = new();
+
+    protected override void UnpackValues(ReadOnlySpan<byte> block, Span<sbyte> values)
+    {
+        var kv = Iq4Codebook.Values;
+        Span<byte> codes = stackalloc byte[32];
+        for (int b = 0; b < 8; b++)
+        {
+            LegacyCodes.UnpackNibbles(block.Slice(Qs + 16 * b, 16), codes);
+            for (int j = 0; j < 32; j++)
+            {
+                values[32 * b + j] = kv[codes[j]];
+            }
+        }
+    }
+
+    protected override int Scale(ReadOnlySpan<byte> block, int k)
+    {
+        int low = (block[ScalesLow + k / 2] >> (4 * (k & 1))) & 0xF;
+        int high = (BinaryPrimitives.ReadUInt16LittleEndian(block.Slice(2, 2)) >> (2 * k)) & 3;
+        return (low | (high << 4)) - 32;
+    }
+
+    protected override float FitScale(ReadOnlySpan<float> x) => ScaleSearch.FitCodebook(x);
+
+    protected override float ScaleError(ReadOnlySpan<float> x, float scale) => ScaleSearch.CodebookError(x, scale);
+
+    protected override byte Encode(float v) => (byte)Iq4Codebook.Nearest(v);
+
+    /// <summary>Scales are stored plus 32; codes are codebook indices.</summary>
+    protected override void Pack(ReadOnlySpan<int> scales, ReadOnlySpan<byte> codes, Span<byte> block)
+    {
+        int high = 0;
+        for (int b = 0; b < 8; b++)
+        {
+            int stored = scales[b] + 32;
+            block[ScalesLow + b / 2] |= (byte)((stored & 0xF) << (4 * (b & 1)));
+            high |= (stored >> 4) << (2 * b);
+            LegacyCodes.PackNibbles(codes.Slice(32 * b, 32), block.Slice(Qs + 16 * b, 16));
+        }
+        BinaryPrimitives.WriteUInt16LittleEndian(block.Slice(2, 2), (ushort)high);
+    }
+}

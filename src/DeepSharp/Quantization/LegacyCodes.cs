@@ -1,0 +1,52 @@
+using System.Buffers.Binary;
+
+namespace DeepSharp.Quantization;
+
+/// <summary>
+/// Code packing of the 32-element formats: byte j of <c>qs[16]</c> holds element j in its low nibble and
+/// element j + 16 in its high nibble; Q5_0/Q5_1 add a fifth bit per element, bit j of a little-endian u32.
+/// </summary>
+internal static class LegacyCodes
+{
+    /// <summary>Unpacks 16 bytes of nibbles into 32 codes (0..15).</summary>
+    public static void UnpackNibbles(ReadOnlySpan<byte> qs, Span<byte> codes)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            codes[j] = (byte)(qs[j] & 0xF);
+            codes[j + 16] = (byte)(qs[j] >> 4);
+        }
+    }
+
+    /// <summary>Packs the low four bits of 32 codes into 16 bytes.</summary>
+    public static void PackNibbles(ReadOnlySpan<byte> codes, Span<byte> qs)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            qs[j] = (byte)((codes[j] & 0xF) | ((codes[j + 16] & 0xF) << 4));
+        }
+    }
+
+    /// <summary>Unpacks 5-bit codes (0..31): nibbles from <paramref name="qs"/>, fifth bits from <paramref name="qh"/>.</summary>
+    public static void UnpackFiveBits(ReadOnlySpan<byte> qh, ReadOnlySpan<byte> qs, Span<byte> codes)
+    {
+        UnpackNibbles(qs, codes);
+        uint high = BinaryPrimitives.ReadUInt32LittleEndian(qh);
+        for (int j = 0; j < 32; j++)
+        {
+            codes[j] |= (byte)(((high >> j) & 1) << 4);
+        }
+    }
+
+    /// <summary>Packs 32 codes (0..31) into <paramref name="qh"/> (4 bytes) and <paramref name="qs"/> (16 bytes).</summary>
+    public static void PackFiveBits(ReadOnlySpan<byte> codes, Span<byte> qh, Span<byte> qs)
+    {
+        PackNibbles(codes, qs);
+        uint high = 0;
+        for (int j = 0; j < 32; j++)
+        {
+            high |= (uint)(codes[j] >> 4) << j;
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(qh, high);
+    }
+}

@@ -1,0 +1,45 @@
+namespace DeepSharp.Quantization;
+
+/// <summary>
+/// Q2_K: 256 elements as <c>u8 scales[16]; u8 qs[64]; half d; half dmin</c>. Sixteen sub-blocks of 16 consecutive
+/// elements; scales byte k holds the 4-bit scale (low nibble) and 4-bit minimum (high nibble) of sub-block k.
+/// Element <c>128h + 32j + l</c> (h = 0..1, j = 0..3, l = 0..31) is bits 2j..2j+1 of <c>qs[32h + l]</c>;
+/// <c>y = (d·sc)·q − dmin·m</c>. Dotted with Q8_K activations.
+/// </summary>
+internal sealed class Q2KFormat : AffineSuperBlockFormat
+{
+    private const int Qs = 16;
+
+    private Q2KFormat()
+        : base(GgmlType.Q2_K, subSize: 16, maxCode: 3, scaleLevels: 15, d: 80, dmin: 82)
+    {
+    }
+
+    public static Q2KFormat Instance { get; } = new();
+
+    protected override void UnpackCodes(ReadOnlySpan<byte> block, Span<byte> codes)
+    {
+        for (int e = 0; e < 256; e++)
+        {
+            codes[e] = (byte)((block[Qs + 32 * (e >> 7) + (e & 31)] >> (2 * ((e >> 5) & 3))) & 3);
+        }
+    }
+
+    protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block)
+    {
+        for (int e = 0; e < 256; e++)
+        {
+            block[Qs + 32 * (e >> 7) + (e & 31)] |= (byte)(codes[e] << (2 * ((e >> 5) & 3)));
+        }
+    }
+
+    protected override (int Scale, int Min) ScaleMin(ReadOnlySpan<byte> block, int k) => (block[k] & 0xF, block[k] >> 4);
+
+    protected override void PackScales(ReadOnlySpan<byte> scales, ReadOnlySpan<byte> mins, Span<byte> block)
+    {
+        for (int k = 0; k < 16; k++)
+        {
+            block[k] = (byte)(scales[k] | (mins[k] << 4));
+        }
+    }
+}

@@ -1,0 +1,54 @@
+namespace DeepSharp.Quantization;
+
+/// <summary>
+/// Q4_K: 256 elements as <c>half d; half dmin; u8 scales[12]; u8 qs[128]</c>. Eight sub-blocks of 32 with 6-bit
+/// (scale, min) pairs (<see cref="Q4KScales"/>). Chunk c (0..3) uses <c>qs[32c .. 32c + 31]</c>: element
+/// <c>64c + l</c> is the low nibble of <c>qs[32c + l]</c> (sub-block 2c), element <c>64c + 32 + l</c> the high
+/// nibble (sub-block 2c + 1). <c>y = (d·sc)·q − dmin·m</c>. Dotted with Q8_K activations.
+/// </summary>
+internal sealed class Q4KFormat : AffineSuperBlockFormat
+{
+    private const int Scales = 4;
+    private const int Qs = 16;
+
+    private Q4KFormat()
+        : base(GgmlType.Q4_K, subSize: 32, maxCode: 15, scaleLevels: 63, d: 0, dmin: 2)
+    {
+    }
+
+    public static Q4KFormat Instance { get; } = new();
+
+    /// <summary>Unpacks the 128 bytes of chunked nibbles shared by Q4_K and Q5_K into 256 codes (0..15).</summary>
+    internal static void UnpackNibbles(ReadOnlySpan<byte> qs, Span<byte> codes)
+    {
+        for (int c = 0; c < 4; c++)
+        {
+            for (int l = 0; l < 32; l++)
+            {
+                codes[64 * c + l] = (byte)(qs[32 * c + l] & 0xF);
+                codes[64 * c + 32 + l] = (byte)(qs[32 * c + l] >> 4);
+            }
+        }
+    }
+
+    /// <summary>Packs the low four bits of 256 codes into 128 bytes of chunked nibbles.</summary>
+    internal static void PackNibbles(ReadOnlySpan<byte> codes, Span<byte> qs)
+    {
+        for (int c = 0; c < 4; c++)
+        {
+            for (int l = 0; l < 32; l++)
+            {
+                qs[32 * c + l] = (byte)((codes[64 * c + l] & 0xF) | ((codes[64 * c + 32 + l] & 0xF) << 4));
+            }
+        }
+    }
+
+    protected override void UnpackCodes(ReadOnlySpan<byte> block, Span<byte> codes) => UnpackNibbles(block.Slice(Qs, 128), codes);
+
+    protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) => PackNibbles(codes, block.Slice(Qs, 128));
+
+    protected override (int Scale, int Min) ScaleMin(ReadOnlySpan<byte> block, int k) => Q4KScales.Get(block.Slice(Scales, 12), k);
+
+    protected override void PackScales(ReadOnlySpan<byte> scales, ReadOnlySpan<byte> mins, Span<byte> block) =>
+        Q4KScales.Set(block.Slice(Scales, 12), scales, mins);
+}

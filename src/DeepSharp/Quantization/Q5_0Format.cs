@@ -1,0 +1,32 @@
+namespace DeepSharp.Quantization;
+
+/// <summary>
+/// Q5_0: 32 elements as <c>half d; u8 qh[4]; u8 qs[16]</c>. Nibbles as Q4_0; bit j of the little-endian u32
+/// <c>qh</c> is the fifth (high) bit of element j. <c>y = (q − 16)·d</c>. Dotted with Q8_0 activations.
+/// </summary>
+internal sealed class Q5_0Format : ScaledBlockFormat
+{
+    private Q5_0Format()
+        : base(GgmlType.Q5_0)
+    {
+    }
+
+    public static Q5_0Format Instance { get; } = new();
+
+    protected override void UnpackValues(ReadOnlySpan<byte> block, Span<sbyte> values)
+    {
+        Span<byte> codes = stackalloc byte[32];
+        LegacyCodes.UnpackFiveBits(block.Slice(2, 4), block.Slice(6, 16), codes);
+        for (int j = 0; j < 32; j++)
+        {
+            values[j] = (sbyte)(codes[j] - 16);
+        }
+    }
+
+    protected override float FitScale(ReadOnlySpan<float> x) => ScaleSearch.FitSigned(x, -16, 15);
+
+    protected override byte Encode(float v) => (byte)(ScaleSearch.SignedCode(v, -16, 15) + 16);
+
+    protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
+        LegacyCodes.PackFiveBits(codes, block.Slice(2, 4), block.Slice(6, 16));
+}

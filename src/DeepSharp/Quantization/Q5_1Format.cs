@@ -1,0 +1,21 @@
+namespace DeepSharp.Quantization;
+
+/// <summary>
+/// Q5_1: 32 elements as <c>half d; half m; u8 qh[4]; u8 qs[16]</c>, 5-bit codes built as in Q5_0 but unsigned,
+/// <c>y = q·d + m</c>. Dotted with Q8_1 activations.
+/// </summary>
+internal sealed class Q5_1Format : AffineBlockFormat
+{
+    private Q5_1Format()
+        : base(GgmlType.Q5_1, 31)
+    {
+    }
+
+    public static Q5_1Format Instance { get; } = new();
+
+    protected override void UnpackCodes(ReadOnlySpan<byte> block, Span<byte> codes) =>
+        LegacyCodes.UnpackFiveBits(block.Slice(4, 4), block.Slice(8, 16), codes);
+
+    protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
+        LegacyCodes.PackFiveBits(codes, block.Slice(4, 4), block.Slice(8, 16));
+}
