@@ -7,12 +7,16 @@ namespace DeepSharp.Tests.Tokenization;
 /// </summary>
 internal sealed class HfOracle
 {
+    // One lock for all instances: the native wrapper's thread-safety across instances is not documented.
+    private static readonly Lock s_gate = new();
     private readonly Tokenizers.DotNet.Tokenizer _tokenizer;
-    private readonly object _gate = new();
 
     public HfOracle(string tokenizerJsonPath)
     {
-        _tokenizer = new Tokenizers.DotNet.Tokenizer(tokenizerJsonPath);
+        lock (s_gate)
+        {
+            _tokenizer = new Tokenizers.DotNet.Tokenizer(tokenizerJsonPath);
+        }
         // Find out what the post-processor adds by encoding nothing.
         PostProcessorPrefix = Raw("");
     }
@@ -31,7 +35,7 @@ internal sealed class HfOracle
     /// <summary>Decoded text with special tokens skipped.</summary>
     public string DecodeSkippingSpecial(int[] ids)
     {
-        lock (_gate)
+        lock (s_gate)
         {
             return _tokenizer.Decode(ids.Select(i => (uint)i).ToArray());
         }
@@ -39,7 +43,7 @@ internal sealed class HfOracle
 
     private int[] Raw(string text)
     {
-        lock (_gate)
+        lock (s_gate)
         {
             return _tokenizer.Encode(text).Select(i => (int)i).ToArray();
         }
