@@ -9,10 +9,8 @@ namespace DeepSharp.Tests.Tokenization;
 /// </summary>
 public sealed class HfOracleCorpusTests
 {
-    public static TheoryData<string> Names() => new(TokenizerFixtures.HfNames);
-
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(TokenizerFixtures.HfNameData), MemberType = typeof(TokenizerFixtures))]
     public void IdsEqualHuggingFace(string name)
     {
         var ours = TokenizerFixtures.Hf(name);
@@ -31,7 +29,7 @@ public sealed class HfOracleCorpusTests
     }
 
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(TokenizerFixtures.HfNameData), MemberType = typeof(TokenizerFixtures))]
     public void DecodesLikeHuggingFace(string name)
     {
         var ours = TokenizerFixtures.Hf(name);

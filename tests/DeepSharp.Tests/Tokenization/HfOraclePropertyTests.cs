@@ -10,10 +10,8 @@ namespace DeepSharp.Tests.Tokenization;
 /// </summary>
 public sealed class HfOraclePropertyTests
 {
-    public static TheoryData<string> Names() => new(TokenizerFixtures.HfNames);
-
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(TokenizerFixtures.HfNameData), MemberType = typeof(TokenizerFixtures))]
     public void RandomTextMatchesHuggingFace(string name)
     {
         var ours = TokenizerFixtures.Hf(name);
@@ -29,7 +27,7 @@ public sealed class HfOraclePropertyTests
     }
 
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(TokenizerFixtures.HfNameData), MemberType = typeof(TokenizerFixtures))]
     public void DecodeInvertsEncode(string name)
     {
         var ours = TokenizerFixtures.Hf(name);

@@ -1,4 +1,5 @@
 using System.Text;
+using DeepSharp.Tests.Formats;
 
 namespace DeepSharp.Tests.Tokenization;
 
@@ -9,11 +10,8 @@ namespace DeepSharp.Tests.Tokenization;
 /// </summary>
 public sealed class LlamaCppVocabTests
 {
-    public static TheoryData<string> VocabFiles() =>
-        new(Directory.GetFiles(TestPaths.Shared("llamacpp-vocab"), "*.gguf").Select(Path.GetFileName).Order()!);
-
     [Theory]
-    [MemberData(nameof(VocabFiles))]
+    [MemberData(nameof(GgufVocabFileTests.VocabFiles), MemberType = typeof(GgufVocabFileTests))]
     public void IdsEqualLlamaCpp(string fileName)
     {
         var tokenizer = TokenizerFixtures.Gguf(fileName);
@@ -31,7 +29,7 @@ public sealed class LlamaCppVocabTests
     }
 
     [Theory]
-    [MemberData(nameof(VocabFiles))]
+    [MemberData(nameof(GgufVocabFileTests.VocabFiles), MemberType = typeof(GgufVocabFileTests))]
     public void BosFollowsTheFile(string fileName)
     {
         var tokenizer = TokenizerFixtures.Gguf(fileName);

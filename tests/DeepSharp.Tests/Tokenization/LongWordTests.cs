@@ -8,10 +8,8 @@ namespace DeepSharp.Tests.Tokenization;
 /// </summary>
 public sealed class LongWordTests
 {
-    public static TheoryData<string> Names() => new(TokenizerFixtures.HfNames);
-
     [Theory]
-    [MemberData(nameof(Names))]
+    [MemberData(nameof(TokenizerFixtures.HfNameData), MemberType = typeof(TokenizerFixtures))]
     public void LongPreTokensMatchHuggingFace(string name)
     {
         var random = new Random(1234);

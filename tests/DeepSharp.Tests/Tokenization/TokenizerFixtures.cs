@@ -12,6 +12,9 @@ internal static class TokenizerFixtures
     /// <summary>The tokenizer.json folders under shared/data/tokenizers.</summary>
     public static readonly string[] HfNames = ["deepseek_v3", "qwen3", "llama3_1"];
 
+    /// <summary><see cref="HfNames"/> as theory data.</summary>
+    public static TheoryData<string> HfNameData() => new(HfNames);
+
     private static readonly Dictionary<string, Lazy<Tokenizer>> s_hf = HfNames.ToDictionary(
         n => n, n => new Lazy<Tokenizer>(() => Tokenizer.Load(TestPaths.Shared("tokenizers", n))));
 
