@@ -14,6 +14,11 @@ internal static class GgufVocabularyLoader
     // Pre-tokenizers of the Llama-3 family: BOS on by default and whole-word vocabulary hits skip merging.
     private static readonly string[] s_llama3Family = ["llama-bpe", "llama3", "llama-v3"];
 
+    // End markers llama.cpp treats as control tokens whatever the file says, so they are not matched in user
+    // text unless special tokens are parsed.
+    private static readonly string[] s_endMarkers =
+        ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "<|end_of_text|>"];
+
     public static Tokenizer Load(GgufMetadata metadata)
     {
         ArgumentNullException.ThrowIfNull(metadata);
@@ -102,14 +107,11 @@ internal static class GgufVocabularyLoader
         return types;
     }
 
-    // llama.cpp treats these end markers as control tokens whatever the file says, so they are not matched
-    // in user text unless special tokens are parsed.
     private static void ForceControlForEndMarkers(string[] tokens, TokenType[] types)
     {
-        string[] markers = ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|eom_id|>", "<EOT>", "<|end_of_text|>"];
         for (int i = 0; i < tokens.Length; i++)
         {
-            if (markers.Contains(tokens[i]))
+            if (s_endMarkers.Contains(tokens[i]))
             {
                 types[i] = TokenType.Control;
             }

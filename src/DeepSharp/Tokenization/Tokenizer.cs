@@ -62,6 +62,7 @@ public sealed partial class Tokenizer : ITokenizer
     /// <inheritdoc />
     public int[] Encode(string text, bool addSpecial = true, bool parseSpecial = false)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var output = new List<int>(text.Length / 3 + 4);
         Encode(text, output, addSpecial, parseSpecial);
         return output.ToArray();
