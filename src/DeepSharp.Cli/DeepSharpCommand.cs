@@ -12,6 +12,7 @@ internal static class DeepSharpCommand
             InfoCommand.Create(),
             FixtureCommand.Create(),
             LogitsCommand.Create(),
+            TokenizeCommand.Create(),
             BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();

@@ -3,8 +3,9 @@ using DeepSharp.Quantization;
 namespace DeepSharp.Compute;
 
 /// <summary>
-/// Weights in a block-quantized format (Q8_0, Q4_K, ...): activations are converted once to the format's dot type
-/// (Q8_0, Q8_1 or Q8_K, as llama.cpp's CPU backend does) and each weight row is dotted with them block by block.
+/// Block-quantized weights: the activation row is quantized once into the format's dot type (Q8_0, Q8_1 or Q8_K,
+/// as llama.cpp's <c>vec_dot_type</c>) and each weight row is dotted with it by the format's integer kernel. Q8_0 and
+/// Q8_1 activations are rounded as llama.cpp's x86 build rounds them (<see cref="Q8ActivationRows"/>).
 /// </summary>
 internal sealed class QuantRowKernel(IQuantFormat format) : RowKernel
 {
@@ -12,9 +13,9 @@ internal sealed class QuantRowKernel(IQuantFormat format) : RowKernel
 
     public override void Prepare(ReadOnlySpan<float> x, Span<byte> prepared)
     {
-        if (format.DotType == GgmlType.Q8_0)
+        if (Q8ActivationRows.Handles(format.DotType))
         {
-            Q8ActivationRows.Quantize(x, prepared);
+            Q8ActivationRows.Quantize(format.DotType, x, prepared);
         }
         else
         {
