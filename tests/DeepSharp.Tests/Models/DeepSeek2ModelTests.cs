@@ -52,6 +52,18 @@ public sealed class DeepSeek2ModelTests
         }
     }
 
+    [Theory]
+    [InlineData(false, MlaKvLayout.Split)]
+    [InlineData(true, MlaKvLayout.Merged)]
+    public void DecodingAllocatesNothingOnceWarm(bool v3, MlaKvLayout layout)
+    {
+        using var model = TinyDeepSeek.Model(v3, layout);
+        using var pool = new ComputePool(1);
+        var session = new InferenceSession(model, new SessionOptions { Pool = pool });
+        session.Evaluate(s_prompt);
+        Assert.Equal(0, Tests.Inference.SteadyStateAllocations.OfDecoding(session, 290));
+    }
+
     [Fact]
     public void TheCacheHoldsOnlyTheLatentAndTheRopeKey()
     {
