@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics.Tensors;
 using DeepSharp.Compute;
 using DeepSharp.Models;
 
@@ -82,11 +83,11 @@ internal static class BenchCommand
 
         meter.Reset();
         clock.Restart();
-        int token = ArgMax(logits);
+        int token = TensorPrimitives.IndexOfMax<float>(logits);
         for (int i = 0; i < s.Tokens; i++)
         {
             model.Forward(context, [token], position + i, cache, allPositions: false, logits);
-            token = ArgMax(logits);
+            token = TensorPrimitives.IndexOfMax<float>(logits);
         }
         double decodeSeconds = clock.Elapsed.TotalSeconds;
         o.WriteLine($"decode:   {s.Tokens} tokens at positions {position}..{position + s.Tokens - 1} in {decodeSeconds:0.00} s = {s.Tokens / decodeSeconds:0.00} tokens/s");
@@ -117,19 +118,6 @@ internal static class BenchCommand
                 }
             }
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static string Seconds(Stopwatch clock) => clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";

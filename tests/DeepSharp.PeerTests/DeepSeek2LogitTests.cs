@@ -1,7 +1,5 @@
 using DeepSharp.Compute;
 using DeepSharp.Fixtures;
-using DeepSharp.Inference;
-using DeepSharp.Models;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.PeerTests;
@@ -86,16 +84,7 @@ public sealed class DeepSeek2LogitTests(ITestOutputHelper output)
 
     private (float[][] Ours, float[][] Reference) Evaluate(string preset, GgmlType type, MlaKvLayout layout, KvCacheType kv)
     {
-        string path = PeerFixtures.DeepSeek2(preset, type, layout);
-        int[] tokens = PeerFixtures.Tokens(40);
-        float[][] reference;
-        using (var llama = LlamaCppReference.Load(path))
-        {
-            reference = llama.Logits(tokens, kvF32: kv == KvCacheType.F32);
-        }
-        using var model = TransformerModel.Load(path);
-        var session = new InferenceSession(model, new SessionOptions { KvCacheType = kv, BatchSize = 16 });
-        var ours = session.EvaluateAll(tokens);
+        var (ours, reference) = LogitComparison.Evaluate(PeerFixtures.DeepSeek2(preset, type, layout), PeerFixtures.Tokens(40), kv);
         output.WriteLine($"{preset} {layout} {type}, KV {kv}: {LogitComparison.Of(ours, reference)}");
         return (ours, reference);
     }

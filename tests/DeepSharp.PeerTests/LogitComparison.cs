@@ -30,6 +30,13 @@ internal sealed record LogitComparison(
     /// </summary>
     public static LogitComparison OfModel(string path, int[] tokens, KvCacheType kv)
     {
+        var (ours, reference) = Evaluate(path, tokens, kv);
+        return Of(ours, reference);
+    }
+
+    /// <summary>The logits <see cref="OfModel"/> compares: ours and llama.cpp's, [position][token].</summary>
+    public static (float[][] Ours, float[][] Reference) Evaluate(string path, int[] tokens, KvCacheType kv)
+    {
         float[][] reference;
         using (var llama = LlamaCppReference.Load(path))
         {
@@ -37,7 +44,7 @@ internal sealed record LogitComparison(
         }
         using var model = TransformerModel.Load(path);
         var session = new InferenceSession(model, new SessionOptions { KvCacheType = kv, BatchSize = 16 });
-        return Of(session.EvaluateAll(tokens), reference);
+        return (session.EvaluateAll(tokens), reference);
     }
 
     public static LogitComparison Of(float[][] ours, float[][] reference)
