@@ -108,7 +108,8 @@ internal static unsafe class CausalAttention
         }
     }
 
-    private static void RoundToHalf(ReadOnlySpan<float> source, Span<float> destination)
+    /// <summary>Rounds each value to the nearest F16 (as llama.cpp converts operands of products with an F16 cache).</summary>
+    internal static void RoundToHalf(ReadOnlySpan<float> source, Span<float> destination)
     {
         for (int i = 0; i < source.Length; i++)
         {

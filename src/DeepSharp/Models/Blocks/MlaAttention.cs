@@ -1,3 +1,4 @@
+using System.Numerics;
 using DeepSharp.Compute;
 using static DeepSharp.Models.Blocks.WeightShapes;
 
@@ -177,9 +178,11 @@ public sealed class MlaAttention : IAttention
                 q.Slice(t * qWidth + h * _qkHead + _nope, _ropeDim).CopyTo(query[_latent..]);
             }
         }
-        // One shared KV head: the keys are whole cache rows, the values their latent part.
+        // One shared KV head: the keys are whole cache rows, the values their latent part. The score buffer grows
+        // geometrically so decoding, which adds a position per token, does not reallocate it each time.
         var weighted = ws.Get("mla.weighted_latent", tokens * _heads * _latent);
-        CausalAttention.Run(context.Pool, queries, tokens, startPosition, _heads, 1, queryWidth, _latent, _scale, cache, cache, weighted);
+        var scores = ws.Get("mla.scores", _heads * (int)Math.Max(256, BitOperations.RoundUpToPowerOf2((uint)(startPosition + tokens))));
+        LatentAttention.Run(context.Pool, queries, tokens, startPosition, _heads, queryWidth, _latent, _scale, cache, scores, weighted);
         var value = ws.Get("mla.value", tokens * _value);
         for (int h = 0; h < _heads; h++)
         {
