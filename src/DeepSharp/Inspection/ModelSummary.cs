@@ -111,6 +111,18 @@ public sealed record ModelSummary
         };
     }
 
+    private static bool IsBlockAtOrAfter(string name, int layer)
+    {
+        if (!name.StartsWith("blk.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        int end = name.IndexOf('.', 4);
+        return end > 4
+            && int.TryParse(name.AsSpan(4, end - 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)
+            && index >= layer;
+    }
+
     private static bool IsRoutedExpert(GgufTensorInfo t) => t.Name.Contains("_exps.", StringComparison.Ordinal);
 
     private static long ActiveBytes(GgufFile file, ModelConfig config)
@@ -119,8 +131,7 @@ public sealed record ModelSummary
         long bytes = 0;
         foreach (var t in file.Tensors.Where(t => t.Dimensions.Count >= 2))
         {
-            if (t.Name.StartsWith("blk.", StringComparison.Ordinal)
-                && int.Parse(t.Name.AsSpan(4, t.Name.IndexOf('.', 4) - 4), System.Globalization.CultureInfo.InvariantCulture) >= config.LayerCount)
+            if (IsBlockAtOrAfter(t.Name, config.LayerCount))
             {
                 continue; // a multi-token-prediction block
             }
