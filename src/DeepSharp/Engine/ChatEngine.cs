@@ -229,7 +229,7 @@ public sealed class ChatEngine : IDisposable
                 }
             }
 
-            foreach (var update in Route(stops.Push(detokenizer.Flush()) + stops.Flush(), parser))
+            foreach (var update in Route(stops.Push(detokenizer.Flush()) + stops.Flush(), parser, 0))
             {
                 yield return update;
             }

@@ -46,6 +46,12 @@ public sealed class ChatEngineTests
         Assert.Equal(ids.Length, last.Usage!.Value.PromptTokens);
         Assert.Equal(steps.Length, last.Usage.Value.CompletionTokens);
         Assert.Single(updates, u => u.Kind == ChatUpdateKind.Finished);
+        // Every sampled token counts once: all of them are reasoning while the think block stays open.
+        Assert.InRange(last.Usage.Value.ReasoningTokens, 0, last.Usage.Value.CompletionTokens);
+        if (close < 0)
+        {
+            Assert.Equal(last.Usage.Value.CompletionTokens, last.Usage.Value.ReasoningTokens);
+        }
     }
 
     /// <summary>A second turn that extends the first reuses the cached prefix and still answers exactly like a fresh engine.</summary>
