@@ -15,6 +15,7 @@ internal static class DeepSharpCommand
             TokenizeCommand.Create(),
             RunCommand.Create(),
             ChatCommand.Create(),
+            PerplexityCommand.Create(),
         };
         // Ctrl+C is each command's business (chat stops a reply with it), so System.CommandLine's own handler is off.
         return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
