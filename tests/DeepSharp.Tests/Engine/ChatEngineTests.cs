@@ -183,4 +183,26 @@ public sealed class ChatEngineTests
         var e = Assert.Throws<FileNotFoundException>(() => ChatEngine.Load("/nonexistent/model.gguf"));
         Assert.Contains("/nonexistent/model.gguf", e.Message);
     }
+
+    [Fact]
+    public async Task TheGgufsOwnChatTemplateIsUsedWhenPresent()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"deepsharp-template-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            const string template = "{% for m in messages %}[{{ m['role'] }}]{{ m['content'] }}{% endfor %}{% if add_generation_prompt %}[assistant]{% endif %}";
+            DeepSharp.Fixtures.ModelFixtureWriter.Write(new DeepSharp.Fixtures.FixtureSpec("templated", Tests.Inference.TinyModels.Config(), DeepSharp.Quantization.GgmlType.F32) { ChatTemplate = template }, path);
+            using var engine = ChatEngine.Load(path);
+            Assert.False(engine.UsesDefaultTemplate);
+            Assert.Equal("[user]hi[assistant]", engine.Prompt.Render([ChatMessage.User("hi")], thinking: true));
+            // No think tags in this template: thinking off changes nothing, and the reply is all content.
+            Assert.Equal("[user]hi[assistant]", engine.Prompt.Render([ChatMessage.User("hi")], thinking: false));
+            var updates = await EngineFixture.CollectAsync(engine.ChatAsync([ChatMessage.User("hi")], EngineFixture.Greedy(5)));
+            Assert.Equal(ChatUpdateKind.Finished, updates[^1].Kind);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
