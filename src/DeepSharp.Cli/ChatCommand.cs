@@ -39,7 +39,7 @@ internal static class ChatCommand
     {
         bool ansi = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null;
         using var engine = await LoadWithProgressAsync(path, contextLength, ansi);
-        var repl = new ChatRepl(engine, options, Console.In, Console.Out, ansi);
+        var repl = new ChatRepl(engine, options, Console.In, Console.Out, ansi, echoInput: Console.IsInputRedirected);
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
             // Ctrl+C while generating stops the reply and keeps the session; at the prompt it quits as usual.

@@ -8,7 +8,8 @@ namespace DeepSharp.Cli;
 /// "thinking" header, then a separator and the answer), keeps the conversation, and understands
 /// <c>/reset</c>, <c>/think on|off</c>, <c>/exit</c> and <c>/help</c>. Works on redirected streams too (no ANSI there).
 /// </summary>
-internal sealed class ChatRepl(ChatEngine engine, ChatRequestOptions options, TextReader input, TextWriter output, bool ansi)
+/// <param name="echoInput">Writes each line read after the prompt, so that a transcript of piped input reads like a terminal session.</param>
+internal sealed class ChatRepl(ChatEngine engine, ChatRequestOptions options, TextReader input, TextWriter output, bool ansi, bool echoInput = false)
 {
     private const string Dim = "\e[2m";
     private const string Bold = "\e[1m";
@@ -46,6 +47,10 @@ internal sealed class ChatRepl(ChatEngine engine, ChatRequestOptions options, Te
             {
                 output.WriteLine();
                 return 0; // Ctrl+D or the end of redirected input
+            }
+            if (echoInput)
+            {
+                output.WriteLine(line);
             }
             line = line.Trim();
             if (line.Length == 0)

@@ -46,6 +46,15 @@ public sealed class ChatReplTests
     }
 
     [Fact]
+    public async Task PipedLinesAreEchoedWhenAsked()
+    {
+        using var engine = EngineFixture.Load();
+        var output = new StringWriter();
+        await new ChatRepl(engine, EngineFixture.Greedy(2), new StringReader("/think off\n/exit\n"), output, ansi: false, echoInput: true).RunAsync();
+        Assert.Contains("> /think off\n(reasoning off)\n> /exit\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task AnsiStylingDimsTheReasoning()
     {
         using var engine = EngineFixture.Load();
