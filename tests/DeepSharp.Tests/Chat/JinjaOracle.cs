@@ -27,7 +27,7 @@ public sealed class JinjaOracle : IDisposable
         }
         """;
 
-    private readonly Engine? _engine;
+    private readonly Jint.Engine? _engine;
     private readonly JsValue? _render;
     private readonly Lock _lock = new();
 
@@ -37,7 +37,7 @@ public sealed class JinjaOracle : IDisposable
         {
             return;
         }
-        _engine = new Engine(options => options.TimeoutInterval(TimeSpan.FromSeconds(30)));
+        _engine = new Jint.Engine(options => options.TimeoutInterval(TimeSpan.FromSeconds(30)));
         _engine.Modules.Add("hf-jinja", File.ReadAllText(ModulePath));
         _engine.Modules.Add("oracle", Glue);
         _render = _engine.Modules.Import("oracle").Get("render");
