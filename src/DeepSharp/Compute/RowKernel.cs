@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DeepSharp.Formats.Gguf;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.Compute;
@@ -26,7 +27,7 @@ internal abstract class RowKernel
         GgmlType.F16 => F16RowKernel.Instance,
         GgmlType.BF16 => BF16RowKernel.Instance,
         _ when QuantFormats.IsSupported(type) => s_quantized.GetOrAdd(type, t => new QuantRowKernel(QuantFormats.Get(t))),
-        _ => throw new NotSupportedException($"tensor '{tensorName}' has type {type}, which DeepSharp cannot compute with"),
+        _ => throw new UnsupportedTensorTypeException(type, tensorName),
     };
 
     /// <summary>Bytes of a prepared activation row of <paramref name="columns"/> values.</summary>

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using DeepSharp.Compute;
 using DeepSharp.Formats.Gguf;
+using DeepSharp.Quantization;
 
 namespace DeepSharp.Models;
 
@@ -75,6 +76,8 @@ public sealed class TransformerModel : IDisposable
     /// </summary>
     public static TransformerModel Load(GgufFile file, bool ownsFile, IArchitectureRecipe? recipe)
     {
+        // Refuse every tensor type we cannot compute with up front, naming the tensor, rather than when a layer binds.
+        file.EnsureTensorTypesSupported(QuantFormats.IsSupported);
         var config = GgufModelConfigReader.Read(file);
         return new TransformerModel(file, ownsFile, config, recipe ?? ArchitectureRecipes.For(config.Architecture));
     }

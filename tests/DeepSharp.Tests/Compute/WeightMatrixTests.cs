@@ -191,7 +191,7 @@ public sealed unsafe class WeightMatrixTests : IDisposable
         Assert.Throws<ArgumentException>(() => new WeightMatrix("w", GgmlType.Q8_0, 4, 8, bytes));
         var m = new WeightMatrix("w", GgmlType.F32, 4, 8, bytes);
         Assert.Throws<ArgumentException>(() => m.MatMul(new float[8], 2, new float[8], ComputePool.Shared));
-        var error = Assert.Throws<NotSupportedException>(() => new WeightMatrix("blk.0.x", GgmlType.IQ2_XXS, 1, 256, Native(new byte[66])));
+        var error = Assert.Throws<UnsupportedTensorTypeException>(() => new WeightMatrix("blk.0.x", GgmlType.IQ2_XXS, 1, 256, Native(new byte[66])));
         Assert.Contains("blk.0.x", error.Message);
     }
 }
