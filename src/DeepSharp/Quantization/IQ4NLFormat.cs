@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -30,4 +34,21 @@ internal sealed class IQ4NLFormat : ScaledBlockFormat
 
     protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
         LegacyCodes.PackNibbles(codes, block.Slice(2, 16));
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: each nibble looks its level up in the codebook with one byte shuffle.</summary>
+    internal readonly struct Decoder : IBlock32
+    {
+        public static int Bytes => 18;
+
+        public static bool IsAffine => false;
+
+        public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
+        {
+            var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 2), out high);
+            high = Vector128.ShuffleNative(Iq4Codebook.Levels, high);
+            return Vector128.ShuffleNative(Iq4Codebook.Levels, low);
+        }
+    }
 }

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace DeepSharp.Quantization;
 
@@ -48,5 +50,35 @@ internal static class LegacyCodes
             high |= (uint)(codes[j] >> 4) << j;
         }
         BinaryPrimitives.WriteUInt32LittleEndian(qh, high);
+    }
+
+    /// <summary>
+    /// The SIMD form of <see cref="UnpackNibbles"/>: the 16 bytes at <paramref name="qs"/> give codes 0..15
+    /// (low nibbles, returned) and 16..31 (high nibbles, in <paramref name="high"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> Nibbles(ref byte qs, out Vector128<byte> high)
+    {
+        var packed = Vector128.LoadUnsafe(ref qs);
+        high = Vector128.ShiftRightLogical(packed, 4);
+        return packed & Vector128.Create((byte)0x0F);
+    }
+
+    /// <summary>
+    /// The SIMD form of the fifth bits in <see cref="UnpackFiveBits"/>: 0x10 in byte j where bit j of the
+    /// little-endian u32 at <paramref name="qh"/> is set, for elements 0..15 (returned) and 16..31
+    /// (<paramref name="high"/>). Each qh byte is spread over the eight bytes it covers, masked with that byte's
+    /// bit and compared against it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> FifthBits(ref byte qh, out Vector128<byte> high)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref qh)).AsByte();
+        var bit = Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
+        var sixteen = Vector128.Create((byte)0x10);
+        var low = Vector128.Shuffle(bytes, Vector128.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+        var upper = Vector128.Shuffle(bytes, Vector128.Create((byte)2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+        high = Vector128.Equals(upper & bit, bit) & sixteen;
+        return Vector128.Equals(low & bit, bit) & sixteen;
     }
 }

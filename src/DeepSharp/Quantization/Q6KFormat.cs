@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -49,6 +53,62 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
             int h = e >> 7, r = (e >> 5) & 3, l = e & 31;
             block[64 * h + l + 32 * (r & 1)] |= (byte)((codes[e] & 0xF) << (4 * (r >> 1)));
             block[Qh + 32 * h + l] |= (byte)((codes[e] >> 4) << (2 * r));
+        }
+    }
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
+
+    /// <summary>
+    /// SIMD decoding: the codes q = value + 32 (0..63), low nibble from <c>ql</c> and two high bits from
+    /// <c>qh</c>; the kernels take the 32 back out through the activation group sums.
+    /// </summary>
+    internal readonly struct Decoder : ISuperBlock
+    {
+        public static int Bytes => 210;
+
+        public static SuperBlockKind Kind => SuperBlockKind.Offset;
+
+        public static int OffsetShift => 5;
+
+        public static float Scale(ref byte block) => Block32.Half(ref block, 208);
+
+        public static float MinScale(ref byte block) => 0;
+
+        public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
+        {
+            mins = default;
+            return Vector128.LoadUnsafe(ref block, Scales).AsSByte();
+        }
+
+        /// <summary>
+        /// Pair p lies in half h = p / 2 as chunks r = 2(p mod 2) and r + 1: both take the same nibble (low for
+        /// p even, high for p odd) of <c>ql[64h ..]</c> and <c>ql[64h + 32 ..]</c>, and bits 2r, 2r + 2 of
+        /// <c>qh[32h ..]</c>.
+        /// </summary>
+        public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
+        {
+            int half = pair >> 1, nibbleShift = 4 * (pair & 1), bitShift = 4 * (pair & 1);
+            var nibble = Vector256.Create((byte)0x0F);
+            var two = Vector256.Create((byte)0x03);
+            var high = Vector256.LoadUnsafe(ref block, (nuint)(Qh + 32 * half));
+            var first = Vector256.LoadUnsafe(ref block, (nuint)(64 * half));
+            var second = Vector256.LoadUnsafe(ref block, (nuint)(64 * half + 32));
+            odd = (Vector256.ShiftRightLogical(second, nibbleShift) & nibble) | ((Vector256.ShiftRightLogical(high, bitShift + 2) & two) << 4);
+            return (Vector256.ShiftRightLogical(first, nibbleShift) & nibble) | ((Vector256.ShiftRightLogical(high, bitShift) & two) << 4);
+        }
+
+        public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
+        {
+            int half = chunk >> 2, r = chunk & 3;
+            nuint low = (nuint)(64 * half + 32 * (r & 1));
+            nuint bits = (nuint)(Qh + 32 * half);
+            int nibbleShift = 4 * (r >> 1);
+            var nibble = Vector128.Create((byte)0x0F);
+            var two = Vector128.Create((byte)0x03);
+            high = (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, low + 16), nibbleShift) & nibble)
+                | ((Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, bits + 16), 2 * r) & two) << 4);
+            return (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, low), nibbleShift) & nibble)
+                | ((Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, bits), 2 * r) & two) << 4);
         }
     }
 }

@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
 
 namespace DeepSharp.Quantization;
 
@@ -68,5 +71,21 @@ internal sealed class Q8_0Format : BlockQuantFormat
             sum += qw[j] * qa[j];
         }
         return sum * (Fp16.Read(weights, 0) * Fp16.Read(activations, 0));
+    }
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: the codes as they are stored.</summary>
+    internal readonly struct Decoder : IBlock32
+    {
+        public static int Bytes => 34;
+
+        public static bool IsAffine => false;
+
+        public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
+        {
+            high = Vector128.LoadUnsafe(ref block, 18);
+            return Vector128.LoadUnsafe(ref block, 2);
+        }
     }
 }

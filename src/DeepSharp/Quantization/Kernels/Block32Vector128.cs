@@ -1,0 +1,71 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace DeepSharp.Quantization.Kernels;
+
+/// <summary>The portable 128-bit kernel of the 32-element formats (SSE without AVX2, NEON).</summary>
+/// <remarks>
+/// Lanes: a block is two 16-byte registers, elements 0..15 and 16..31, against the matching activation codes.
+/// <see cref="ByteDot128.Sums"/> multiplies signed bytes directly (codes 0..31 are non-negative signed bytes),
+/// so no sign trick is needed. Its four int lanes per half total the block's integer sum; scaled by
+/// <c>d_w·d_a</c> in float they accumulate lane by lane, so only the order of float additions differs from the
+/// scalar reference.
+/// </remarks>
+internal readonly struct Block32Vector128<TBlock> : IRowKernel
+    where TBlock : struct, IBlock32
+{
+    public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
+        where TActs : struct, IActivationCount
+    {
+        int activationBlock = Block32.ActivationBytes<TBlock>();
+        Vector128<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+        float min0 = 0, min1 = 0, min2 = 0, min3 = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            var low = TBlock.Values(ref block, out var high).AsSByte();
+            float d = Block32.Half(ref block, 0);
+            float m = TBlock.IsAffine ? Block32.Half(ref block, 2) : 0;
+            ref byte act = ref Unsafe.Add(ref activations, b * activationBlock);
+            sum0 = Step(low, high.AsSByte(), d, m, ref act, sum0, ref min0);
+            if (TActs.Count > 1)
+            {
+                sum1 = Step(low, high.AsSByte(), d, m, ref Unsafe.Add(ref act, activationBytes), sum1, ref min1);
+            }
+            if (TActs.Count > 2)
+            {
+                sum2 = Step(low, high.AsSByte(), d, m, ref Unsafe.Add(ref act, 2 * activationBytes), sum2, ref min2);
+            }
+            if (TActs.Count > 3)
+            {
+                sum3 = Step(low, high.AsSByte(), d, m, ref Unsafe.Add(ref act, 3 * activationBytes), sum3, ref min3);
+            }
+        }
+        destination = Vector128.Sum(sum0) + min0;
+        if (TActs.Count > 1)
+        {
+            Unsafe.Add(ref destination, destinationStride) = Vector128.Sum(sum1) + min1;
+        }
+        if (TActs.Count > 2)
+        {
+            Unsafe.Add(ref destination, 2 * destinationStride) = Vector128.Sum(sum2) + min2;
+        }
+        if (TActs.Count > 3)
+        {
+            Unsafe.Add(ref destination, 3 * destinationStride) = Vector128.Sum(sum3) + min3;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Step(Vector128<sbyte> low, Vector128<sbyte> high, float d, float m, ref byte act, Vector128<float> sum, ref float minSum)
+    {
+        nuint codes = (nuint)Block32.ActivationCodes<TBlock>();
+        var dots = ByteDot128.Sums(low, Vector128.LoadUnsafe(ref act, codes).AsSByte())
+            + ByteDot128.Sums(high, Vector128.LoadUnsafe(ref act, codes + 16).AsSByte());
+        if (TBlock.IsAffine)
+        {
+            minSum += m * Block32.Half(ref act, 2);
+        }
+        return Vector128.FusedMultiplyAdd(Vector128.Create(d * Block32.Half(ref act, 0)), Vector128.ConvertToSingle(dots), sum);
+    }
+}

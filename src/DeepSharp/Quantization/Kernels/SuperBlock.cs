@@ -1,0 +1,77 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace DeepSharp.Quantization.Kernels;
+
+/// <summary>
+/// Q8_K activation geometry and the block arithmetic shared by the 256-element kernels: what multiplies the
+/// activation group sums (<c>bsums</c>), and the float expression that finishes a block exactly as the scalar
+/// reference (<see cref="AffineSuperBlockFormat"/>, <see cref="ScaledSuperBlockFormat"/>) writes it.
+/// </summary>
+internal static class SuperBlock
+{
+    /// <summary>Bytes of a Q8_K activation block.</summary>
+    public const int ActivationBytes = 292;
+
+    /// <summary>Offset of the 256 activation codes, after the f32 scale.</summary>
+    public const int Codes = Q8KFormat.CodesOffset;
+
+    /// <summary>Offset of the 16 short group sums.</summary>
+    public const int Sums = Q8KFormat.SumsOffset;
+
+    /// <summary>
+    /// Byte-shuffle indices <c>[2c ×8, 2c+1 ×8]</c> for chunk c = 0..7: applied to the 16 group scales, they give
+    /// the scales of the chunk's two groups, each repeated over the 8 short lanes that hold that group's pair sums.
+    /// </summary>
+    private static ReadOnlySpan<byte> ChunkScaleShuffle =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+        2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+        4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5,
+        6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7,
+        8, 8, 8, 8, 8, 8, 8, 8, 9, 9, 9, 9, 9, 9, 9, 9,
+        10, 10, 10, 10, 10, 10, 10, 10, 11, 11, 11, 11, 11, 11, 11, 11,
+        12, 12, 12, 12, 12, 12, 12, 12, 13, 13, 13, 13, 13, 13, 13, 13,
+        14, 14, 14, 14, 14, 14, 14, 14, 15, 15, 15, 15, 15, 15, 15, 15,
+    ];
+
+    /// <summary>
+    /// The 16 short lanes that scale chunk <paramref name="chunk"/>'s <c>vpmaddubsw</c> output: lanes 0..7 carry
+    /// group 2c's scale, lanes 8..15 group 2c + 1's (a byte shuffle, then sign extension to shorts).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<short> ChunkScales(Vector128<sbyte> scales, int chunk) =>
+        Avx2.ConvertToVector256Int16(Ssse3.Shuffle(scales, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(ChunkScaleShuffle), (nuint)(16 * chunk)).AsSByte()));
+
+    /// <summary>
+    /// What multiplies each activation group sum, as 16 shorts: the minimums (affine), the scales times the code
+    /// offset 2^k (offset), or nothing (signed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<short> SumWeights<TBlock>(Vector128<sbyte> scales, Vector128<byte> mins)
+        where TBlock : ISuperBlock => TBlock.Kind switch
+        {
+            SuperBlockKind.Affine => Avx2.ConvertToVector256Int16(mins).AsInt16(),
+            SuperBlockKind.Offset => Avx2.ConvertToVector256Int16(scales) << TBlock.OffsetShift,
+            _ => default,
+        };
+
+    /// <summary>
+    /// One block's float contribution from its integer sums, in the scalar reference's order: <c>code</c> =
+    /// Σ_g scale_g·Σ q·a, <c>weighted</c> = Σ_g sumWeight_g·bsum_g.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Finish<TBlock>(int code, int weighted, float d, float dmin, ref byte act)
+        where TBlock : ISuperBlock
+    {
+        float da = Unsafe.ReadUnaligned<float>(ref act);
+        return TBlock.Kind switch
+        {
+            SuperBlockKind.Affine => d * da * code - dmin * da * weighted,
+            SuperBlockKind.Offset => d * da * (code - weighted),
+            _ => d * da * code,
+        };
+    }
+}

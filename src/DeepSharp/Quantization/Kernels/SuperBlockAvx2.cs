@@ -1,0 +1,126 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace DeepSharp.Quantization.Kernels;
+
+/// <summary>The 256-bit (AVX2) kernel of the 256-element formats; the AVX-VNNI path runs it too.</summary>
+/// <remarks>
+/// <para>
+/// Lanes: a ymm register holds one 32-element chunk c, byte j = element 32c + j, against the 32 activation codes
+/// of the chunk. <c>vpmaddubsw</c> leaves 16 shorts: shorts 0..7 are pair sums of group 2c, shorts 8..15 of group
+/// 2c + 1 (at most 2·63·127, or 2·128·127 for signed values through the sign trick: no saturation).
+/// <c>vpmaddwd</c> against <see cref="SuperBlock.ChunkScales"/> multiplies each pair sum by its group's scale and
+/// adds neighbours into 8 ints. Over the block the 8 lanes total <c>Σ_g scale_g·Σ q·a</c>; one more
+/// <c>vpmaddwd</c> of the activation's group sums against <see cref="SuperBlock.SumWeights"/> gives the minimum or
+/// offset term.
+/// </para>
+/// <para>
+/// Both are summed across lanes at the end of every block, which yields the scalar reference's two integers
+/// exactly, and <see cref="SuperBlock.Finish"/> evaluates the reference's float expression on them; blocks are
+/// added in order. So the result equals the scalar reference bit for bit. <c>vpdpbusd</c> (AVX-VNNI) would replace
+/// <c>vpmaddubsw</c> but not the per-group scale multiply after it, so it would save nothing here.
+/// </para>
+/// </remarks>
+internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
+    where TBlock : struct, ISuperBlock
+{
+    public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
+        where TActs : struct, IActivationCount
+    {
+        float sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            ref byte act0 = ref Unsafe.Add(ref activations, b * SuperBlock.ActivationBytes);
+            ref byte act1 = ref Unsafe.Add(ref act0, activationBytes);
+            ref byte act2 = ref Unsafe.Add(ref act0, 2 * activationBytes);
+            ref byte act3 = ref Unsafe.Add(ref act0, 3 * activationBytes);
+            var scales = TBlock.GroupScales(ref block, out var mins);
+            Vector256<int> code0 = default, code1 = default, code2 = default, code3 = default;
+            for (int p = 0; p < 4; p++)
+            {
+                var even = new Chunk(TBlock.Codes256(ref block, p, out var oddCodes), SuperBlock.ChunkScales(scales, 2 * p));
+                var odd = new Chunk(oddCodes, SuperBlock.ChunkScales(scales, 2 * p + 1));
+                nuint offset = (nuint)(SuperBlock.Codes + 64 * p);
+                code0 = Add(code0, even, odd, ref act0, offset);
+                if (TActs.Count > 1)
+                {
+                    code1 = Add(code1, even, odd, ref act1, offset);
+                }
+                if (TActs.Count > 2)
+                {
+                    code2 = Add(code2, even, odd, ref act2, offset);
+                }
+                if (TActs.Count > 3)
+                {
+                    code3 = Add(code3, even, odd, ref act3, offset);
+                }
+            }
+            var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
+            float d = TBlock.Scale(ref block), dmin = TBlock.MinScale(ref block);
+            sum0 += Finish(code0, sumWeights, d, dmin, ref act0);
+            if (TActs.Count > 1)
+            {
+                sum1 += Finish(code1, sumWeights, d, dmin, ref act1);
+            }
+            if (TActs.Count > 2)
+            {
+                sum2 += Finish(code2, sumWeights, d, dmin, ref act2);
+            }
+            if (TActs.Count > 3)
+            {
+                sum3 += Finish(code3, sumWeights, d, dmin, ref act3);
+            }
+        }
+        destination = sum0;
+        if (TActs.Count > 1)
+        {
+            Unsafe.Add(ref destination, destinationStride) = sum1;
+        }
+        if (TActs.Count > 2)
+        {
+            Unsafe.Add(ref destination, 2 * destinationStride) = sum2;
+        }
+        if (TActs.Count > 3)
+        {
+            Unsafe.Add(ref destination, 3 * destinationStride) = sum3;
+        }
+    }
+
+    /// <summary>Adds two chunks' <c>Σ scale_g·Σ q·a</c> (8 int lanes) to <paramref name="acc"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Add(Vector256<int> acc, Chunk even, Chunk odd, ref byte act, nuint offset)
+    {
+        var evenProducts = even.Products(Vector256.LoadUnsafe(ref act, offset).AsSByte());
+        var oddProducts = odd.Products(Vector256.LoadUnsafe(ref act, offset + 32).AsSByte());
+        return acc + Avx2.MultiplyAddAdjacent(evenProducts, even.Scales) + Avx2.MultiplyAddAdjacent(oddProducts, odd.Scales);
+    }
+
+    /// <summary>The block's float contribution from its code lanes and the activation's group sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Finish(Vector256<int> code, Vector256<short> sumWeights, float d, float dmin, ref byte act)
+    {
+        int weighted = TBlock.Kind == SuperBlockKind.Signed
+            ? 0
+            : Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights));
+        return SuperBlock.Finish<TBlock>(Vector256.Sum(code), weighted, d, dmin, ref act);
+    }
+
+    /// <summary>
+    /// One decoded chunk: the shorts that scale its pair sums, its codes, and the unsigned bytes that enter
+    /// <c>vpmaddubsw</c>: the codes themselves, or <c>|v|</c> for signed values.
+    /// </summary>
+    private readonly struct Chunk(Vector256<byte> codes, Vector256<short> scales)
+    {
+        private readonly Vector256<sbyte> _values = codes.AsSByte();
+        private readonly Vector256<byte> _magnitudes = TBlock.Kind == SuperBlockKind.Signed ? Avx2.Abs(codes.AsSByte()) : codes;
+
+        public Vector256<short> Scales { get; } = scales;
+
+        /// <summary>Pair sums of value × activation as 16 shorts; signed values give their sign to the activation.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<short> Products(Vector256<sbyte> a) =>
+            Avx2.MultiplyAddAdjacent(_magnitudes, TBlock.Kind == SuperBlockKind.Signed ? Avx2.Sign(a, _values) : a);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace DeepSharp.Quantization.Kernels;
+
+/// <summary>The 512-bit (AVX-512BW) kernel of the 256-element formats.</summary>
+/// <remarks>
+/// Lanes: a zmm register holds 64 elements, chunks 2p and 2p + 1 as decoded by the 256-bit decoder, so the 32
+/// shorts of <c>vpmaddubsw</c> are pair sums of groups 4p..4p+3, eight shorts each, and the scale shorts are the
+/// two 256-bit chunk scales side by side. Signed values take their sign as in <see cref="Block32Avx512{TBlock}"/>
+/// (<c>(a ^ n) − n</c>, n = all ones where v &lt; 0). The block then finishes exactly as in
+/// <see cref="SuperBlockAvx2{TBlock}"/>: per-block integer sums, the reference's float expression, blocks added in
+/// order, so the result equals the scalar reference bit for bit.
+/// </remarks>
+internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
+    where TBlock : struct, ISuperBlock
+{
+    public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
+        where TActs : struct, IActivationCount
+    {
+        float sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            ref byte act0 = ref Unsafe.Add(ref activations, b * SuperBlock.ActivationBytes);
+            ref byte act1 = ref Unsafe.Add(ref act0, activationBytes);
+            ref byte act2 = ref Unsafe.Add(ref act0, 2 * activationBytes);
+            ref byte act3 = ref Unsafe.Add(ref act0, 3 * activationBytes);
+            var scales = TBlock.GroupScales(ref block, out var mins);
+            Vector512<int> code0 = default, code1 = default, code2 = default, code3 = default;
+            for (int p = 0; p < 4; p++)
+            {
+                var even = TBlock.Codes256(ref block, p, out var odd);
+                var quarter = new Quarter(Vector512.Create(even, odd),
+                    Vector512.Create(SuperBlock.ChunkScales(scales, 2 * p), SuperBlock.ChunkScales(scales, 2 * p + 1)));
+                nuint offset = (nuint)(SuperBlock.Codes + 64 * p);
+                code0 += quarter.Products(ref act0, offset);
+                if (TActs.Count > 1)
+                {
+                    code1 += quarter.Products(ref act1, offset);
+                }
+                if (TActs.Count > 2)
+                {
+                    code2 += quarter.Products(ref act2, offset);
+                }
+                if (TActs.Count > 3)
+                {
+                    code3 += quarter.Products(ref act3, offset);
+                }
+            }
+            var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
+            float d = TBlock.Scale(ref block), dmin = TBlock.MinScale(ref block);
+            sum0 += Finish(code0, sumWeights, d, dmin, ref act0);
+            if (TActs.Count > 1)
+            {
+                sum1 += Finish(code1, sumWeights, d, dmin, ref act1);
+            }
+            if (TActs.Count > 2)
+            {
+                sum2 += Finish(code2, sumWeights, d, dmin, ref act2);
+            }
+            if (TActs.Count > 3)
+            {
+                sum3 += Finish(code3, sumWeights, d, dmin, ref act3);
+            }
+        }
+        destination = sum0;
+        if (TActs.Count > 1)
+        {
+            Unsafe.Add(ref destination, destinationStride) = sum1;
+        }
+        if (TActs.Count > 2)
+        {
+            Unsafe.Add(ref destination, 2 * destinationStride) = sum2;
+        }
+        if (TActs.Count > 3)
+        {
+            Unsafe.Add(ref destination, 3 * destinationStride) = sum3;
+        }
+    }
+
+    /// <summary>The block's float contribution from its code lanes and the activation's group sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Finish(Vector512<int> code, Vector256<short> sumWeights, float d, float dmin, ref byte act)
+    {
+        int weighted = TBlock.Kind == SuperBlockKind.Signed
+            ? 0
+            : Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights));
+        return SuperBlock.Finish<TBlock>(Vector512.Sum(code), weighted, d, dmin, ref act);
+    }
+
+    /// <summary>
+    /// 64 decoded elements (groups 4p..4p+3): the unsigned bytes that enter <c>vpmaddubsw</c> (codes, or
+    /// <c>|v|</c>), the sign mask of signed values, and the shorts that scale the pair sums.
+    /// </summary>
+    private readonly struct Quarter(Vector512<byte> codes, Vector512<short> scales)
+    {
+        private readonly Vector512<byte> _magnitudes = TBlock.Kind == SuperBlockKind.Signed ? Avx512BW.Abs(codes.AsSByte()) : codes;
+        private readonly Vector512<sbyte> _negative = TBlock.Kind == SuperBlockKind.Signed ? Vector512.LessThan(codes.AsSByte(), Vector512<sbyte>.Zero) : default;
+
+        /// <summary>The quarter's <c>Σ scale_g·Σ v·a</c> against the activation codes at <paramref name="offset"/>, as 16 int lanes.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Products(ref byte act, nuint offset)
+        {
+            var a = Vector512.LoadUnsafe(ref act, offset).AsSByte();
+            if (TBlock.Kind == SuperBlockKind.Signed)
+            {
+                a = (a ^ _negative) - _negative;
+            }
+            return Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(_magnitudes, a), scales);
+        }
+    }
+}
