@@ -30,8 +30,7 @@ internal sealed class Float16Format : ElementFormat
     private delegate void WidenRow(ReadOnlySpan<ushort> bits, Span<float> destination);
 
     /// <summary>IEEE binary16.</summary>
-    public static Float16Format F16 { get; } = new(GgmlType.F16, Fp16.ToSingle, Fp16.FromSingle,
-        static (bits, destination) => TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<ushort, Half>(bits), destination));
+    public static Float16Format F16 { get; } = new(GgmlType.F16, Fp16.ToSingle, Fp16.FromSingle, Fp16.Widen);
 
     /// <summary>bfloat16.</summary>
     public static Float16Format BF16 { get; } = new(GgmlType.BF16, Bf16.ToSingle, Bf16.FromSingle, Bf16.Widen);

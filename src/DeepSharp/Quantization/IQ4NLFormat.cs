@@ -44,6 +44,7 @@ internal sealed class IQ4NLFormat : ScaledBlockFormat
 
         public static bool IsAffine => false;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
         {
             var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 2), out high);

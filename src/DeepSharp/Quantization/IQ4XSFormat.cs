@@ -77,10 +77,13 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
 
         public static int OffsetShift => 0;
 
-        public static float Scale(ref byte block) => Block32.Half(ref block, 0);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scale(ref byte block) => Fp16.Read(ref block, 0);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float MinScale(ref byte block) => 0;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             mins = default;
@@ -100,6 +103,7 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
         /// elements 0..15, the high nibbles 16..31, so the two 128-bit halves of the low and high nibble vectors
         /// are regrouped per sub-block before the in-lane codebook shuffle.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
         {
             var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
@@ -111,6 +115,7 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
             return Avx2.Permute2x128(low, high, 0x20);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
         {
             var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, Qs + 16 * chunk), out high);

@@ -58,10 +58,13 @@ internal sealed class Q2KFormat : AffineSuperBlockFormat
 
         public static int OffsetShift => 0;
 
-        public static float Scale(ref byte block) => Block32.Half(ref block, 80);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scale(ref byte block) => Fp16.Read(ref block, 80);
 
-        public static float MinScale(ref byte block) => Block32.Half(ref block, 82);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float MinScale(ref byte block) => Fp16.Read(ref block, 82);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             var packed = Vector128.LoadUnsafe(ref block);
@@ -70,6 +73,7 @@ internal sealed class Q2KFormat : AffineSuperBlockFormat
         }
 
         /// <summary>Chunk c = 4h + j: bits 2j..2j+1 of <c>qs[32h ..]</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
         {
             int half = pair >> 1, shift = 4 * (pair & 1);
@@ -79,6 +83,7 @@ internal sealed class Q2KFormat : AffineSuperBlockFormat
             return Vector256.ShiftRightLogical(packed, shift) & two;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
         {
             nuint offset = (nuint)(Qs + 32 * (chunk >> 2));

@@ -61,6 +61,7 @@ internal sealed class Q3KFormat : ScaledSuperBlockFormat
     /// 8..11 and 12..15 their high nibbles; the top two bits of group 4i + j are bits 2i..2i+1 of byte j of
     /// <c>c</c>. Stored plus 32.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<sbyte> GroupScales(ref byte scales)
     {
         uint a = Unsafe.ReadUnaligned<uint>(ref scales);
@@ -87,10 +88,13 @@ internal sealed class Q3KFormat : ScaledSuperBlockFormat
 
         public static int OffsetShift => 2;
 
-        public static float Scale(ref byte block) => Block32.Half(ref block, 108);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scale(ref byte block) => Fp16.Read(ref block, 108);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float MinScale(ref byte block) => 0;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             mins = default;
@@ -98,6 +102,7 @@ internal sealed class Q3KFormat : ScaledSuperBlockFormat
         }
 
         /// <summary>Chunk c = 4h + j: bits 2j..2j+1 of <c>qs[32h ..]</c>, bit c of <c>hmask</c> as 4.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
         {
             int half = pair >> 1, shift = 4 * (pair & 1);
@@ -111,6 +116,7 @@ internal sealed class Q3KFormat : ScaledSuperBlockFormat
             return (Vector256.ShiftRightLogical(low, shift) & two) | (Vector256.Equals(mask & evenBit, evenBit) & four);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
         {
             int half = chunk >> 2, shift = 2 * (chunk & 3);

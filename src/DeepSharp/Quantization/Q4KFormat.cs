@@ -64,6 +64,7 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
     /// (mins); sub-blocks 4..7 take their low nibbles from <c>c</c> and their top two bits from the tops of
     /// <c>a</c> and <c>b</c>. Each byte of the two results holds one sub-block, 0..7.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong PackedScales(ref byte scales, out ulong mins)
     {
         uint a = Unsafe.ReadUnaligned<uint>(ref scales);
@@ -79,6 +80,7 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
     /// Sub-block values (one byte each, 0..7) spread to their two 16-element groups: byte g of the result is
     /// byte g / 2 of <paramref name="perSubBlock"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<byte> PerGroup(ulong perSubBlock) =>
         Vector128.Shuffle(Vector128.CreateScalar(perSubBlock).AsByte(), Vector128.Create((byte)0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7));
 
@@ -91,10 +93,13 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
 
         public static int OffsetShift => 0;
 
-        public static float Scale(ref byte block) => Block32.Half(ref block, 0);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scale(ref byte block) => Fp16.Read(ref block, 0);
 
-        public static float MinScale(ref byte block) => Block32.Half(ref block, 2);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float MinScale(ref byte block) => Fp16.Read(ref block, 2);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             ulong scales = PackedScales(ref Unsafe.Add(ref block, Scales), out ulong packedMins);
@@ -103,6 +108,7 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
         }
 
         /// <summary>Chunks 2p and 2p + 1 share <c>qs[32p .. 32p + 31]</c>: low nibbles, then high nibbles.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
         {
             var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
@@ -111,6 +117,7 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
             return packed & nibble;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
         {
             nuint offset = (nuint)(Qs + 32 * (chunk >> 1));

@@ -32,6 +32,7 @@ internal sealed class Q4_1Format : AffineBlockFormat
 
         public static bool IsAffine => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Values(ref byte block, out Vector128<byte> high) => LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 4), out high);
     }
 }

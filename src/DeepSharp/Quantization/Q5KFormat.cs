@@ -56,10 +56,13 @@ internal sealed class Q5KFormat : AffineSuperBlockFormat
 
         public static int OffsetShift => 0;
 
-        public static float Scale(ref byte block) => Block32.Half(ref block, 0);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scale(ref byte block) => Fp16.Read(ref block, 0);
 
-        public static float MinScale(ref byte block) => Block32.Half(ref block, 2);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float MinScale(ref byte block) => Fp16.Read(ref block, 2);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             ulong scales = Q4KFormat.PackedScales(ref Unsafe.Add(ref block, Scales), out ulong packedMins);
@@ -67,6 +70,7 @@ internal sealed class Q5KFormat : AffineSuperBlockFormat
             return Q4KFormat.PerGroup(scales).AsSByte();
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
         {
             var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
@@ -79,6 +83,7 @@ internal sealed class Q5KFormat : AffineSuperBlockFormat
             return (packed & nibble) | (Vector256.Equals(high & evenBit, evenBit) & sixteen);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
         {
             nuint offset = (nuint)(Qs + 32 * (chunk >> 1));

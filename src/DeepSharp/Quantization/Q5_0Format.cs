@@ -43,6 +43,7 @@ internal sealed class Q5_0Format : ScaledBlockFormat
 
         public static bool IsAffine => false;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
         {
             var sixteen = Vector128.Create((byte)16);

@@ -32,6 +32,7 @@ internal sealed class Q5_1Format : AffineBlockFormat
 
         public static bool IsAffine => true;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
         {
             var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 8), out high);

@@ -70,10 +70,13 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
 
         public static int OffsetShift => 5;
 
-        public static float Scale(ref byte block) => Block32.Half(ref block, 208);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float Scale(ref byte block) => Fp16.Read(ref block, 208);
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float MinScale(ref byte block) => 0;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             mins = default;
@@ -85,6 +88,7 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
         /// p even, high for p odd) of <c>ql[64h ..]</c> and <c>ql[64h + 32 ..]</c>, and bits 2r, 2r + 2 of
         /// <c>qh[32h ..]</c>.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
         {
             int half = pair >> 1, nibbleShift = 4 * (pair & 1), bitShift = 4 * (pair & 1);
@@ -97,6 +101,7 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
             return (Vector256.ShiftRightLogical(first, nibbleShift) & nibble) | ((Vector256.ShiftRightLogical(high, bitShift) & two) << 4);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
         {
             int half = chunk >> 2, r = chunk & 3;

@@ -82,6 +82,7 @@ internal sealed class Q8_0Format : BlockQuantFormat
 
         public static bool IsAffine => false;
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
         {
             high = Vector128.LoadUnsafe(ref block, 18);

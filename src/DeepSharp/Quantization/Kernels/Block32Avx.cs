@@ -13,53 +13,53 @@ namespace DeepSharp.Quantization.Kernels;
 /// activation code carrying v's sign (<c>vpsignb</c>) is <c>v·a</c> exactly, since <c>|v| ≤ 128</c> and
 /// <c>|a| ≤ 127</c>. The byte dot leaves eight ints whose total is the block's integer sum <c>Σ v·a</c> of the
 /// scalar reference. Converted to float (exact, the sums stay below 2^24) and multiplied by <c>d_w·d_a</c>
-/// they accumulate lane by lane; the lanes are added at the end and the affine terms <c>m·s</c> in a scalar. So
-/// only the order of the float additions differs from the reference, which adds block after block.
+/// they accumulate lane by lane, and the lanes are added at the end. So only the order of the float additions
+/// differs from the reference, which adds block after block.
 /// </remarks>
-internal readonly struct Block32Avx<TBlock, TDot> : IRowKernel
+internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
     where TBlock : struct, IBlock32
     where TDot : struct, IByteDot256
 {
-    public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
+    public static void Dot<TActs>(
+        ref byte weights, ref float weightScales, int blocks, ref byte activations, nint activationBytes,
+        ref float activationScales, nint activationScaleStride, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
     {
-        int activationBlock = Block32.ActivationBytes<TBlock>();
+        int activationBlock = TBlock.IsAffine ? Block32.Q8_1Bytes : Block32.Q8_0Bytes;
         Vector256<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-        float min0 = 0, min1 = 0, min2 = 0, min3 = 0;
         for (int b = 0; b < blocks; b++)
         {
-            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
-            var v = Values(ref block);
+            var v = Values(ref Unsafe.Add(ref weights, b * TBlock.Bytes));
             var u = TBlock.IsAffine ? v : Avx2.Abs(v.AsSByte());
-            float d = Block32.Half(ref block, 0);
-            float m = TBlock.IsAffine ? Block32.Half(ref block, 2) : 0;
+            float d = Unsafe.Add(ref weightScales, b);
             ref byte act = ref Unsafe.Add(ref activations, b * activationBlock);
-            sum0 = Step(u, v, d, m, ref act, sum0, ref min0);
+            ref float actScale = ref Unsafe.Add(ref activationScales, b);
+            sum0 = Step(u, v, d * actScale, ref act, sum0);
             if (TActs.Count > 1)
             {
-                sum1 = Step(u, v, d, m, ref Unsafe.Add(ref act, activationBytes), sum1, ref min1);
+                sum1 = Step(u, v, d * Unsafe.Add(ref actScale, activationScaleStride), ref Unsafe.Add(ref act, activationBytes), sum1);
             }
             if (TActs.Count > 2)
             {
-                sum2 = Step(u, v, d, m, ref Unsafe.Add(ref act, 2 * activationBytes), sum2, ref min2);
+                sum2 = Step(u, v, d * Unsafe.Add(ref actScale, 2 * activationScaleStride), ref Unsafe.Add(ref act, 2 * activationBytes), sum2);
             }
             if (TActs.Count > 3)
             {
-                sum3 = Step(u, v, d, m, ref Unsafe.Add(ref act, 3 * activationBytes), sum3, ref min3);
+                sum3 = Step(u, v, d * Unsafe.Add(ref actScale, 3 * activationScaleStride), ref Unsafe.Add(ref act, 3 * activationBytes), sum3);
             }
         }
-        destination = Vector256.Sum(sum0) + min0;
+        destination = Vector256.Sum(sum0);
         if (TActs.Count > 1)
         {
-            Unsafe.Add(ref destination, destinationStride) = Vector256.Sum(sum1) + min1;
+            Unsafe.Add(ref destination, destinationStride) = Vector256.Sum(sum1);
         }
         if (TActs.Count > 2)
         {
-            Unsafe.Add(ref destination, 2 * destinationStride) = Vector256.Sum(sum2) + min2;
+            Unsafe.Add(ref destination, 2 * destinationStride) = Vector256.Sum(sum2);
         }
         if (TActs.Count > 3)
         {
-            Unsafe.Add(ref destination, 3 * destinationStride) = Vector256.Sum(sum3) + min3;
+            Unsafe.Add(ref destination, 3 * destinationStride) = Vector256.Sum(sum3);
         }
     }
 
@@ -68,22 +68,18 @@ internal readonly struct Block32Avx<TBlock, TDot> : IRowKernel
     internal static Vector256<byte> Values(ref byte block)
     {
         var low = TBlock.Values(ref block, out var high);
-        return Vector256.Create(low, high);
+        return low.ToVector256Unsafe().WithUpper(high);
     }
 
     /// <summary>
-    /// Adds one block's <c>d_w·d_a·Σ v·a</c> to <paramref name="sum"/> (and <c>m·s</c> to
-    /// <paramref name="minSum"/>): <paramref name="u"/> holds the codes, or <c>|v|</c> for signed values.
+    /// Adds one block's <c>scale·Σ v·a</c> to <paramref name="sum"/>: <paramref name="u"/> holds the codes, or
+    /// <c>|v|</c> for signed values, and <paramref name="scale"/> is <c>d_w·d_a</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<float> Step(Vector256<byte> u, Vector256<byte> v, float d, float m, ref byte act, Vector256<float> sum, ref float minSum)
+    private static Vector256<float> Step(Vector256<byte> u, Vector256<byte> v, float scale, ref byte act, Vector256<float> sum)
     {
-        var a = Vector256.LoadUnsafe(ref act, (nuint)Block32.ActivationCodes<TBlock>()).AsSByte();
+        var a = Vector256.LoadUnsafe(ref act, (nuint)(TBlock.IsAffine ? 4 : 2)).AsSByte();
         var dots = TDot.Add(Vector256<int>.Zero, u, TBlock.IsAffine ? a : Avx2.Sign(a, v.AsSByte()));
-        if (TBlock.IsAffine)
-        {
-            minSum += m * Block32.Half(ref act, 2);
-        }
-        return Vector256.FusedMultiplyAdd(Vector256.Create(d * Block32.Half(ref act, 0)), Vector256.ConvertToSingle(dots), sum);
+        return Vector256.FusedMultiplyAdd(Vector256.Create(scale), Vector256.ConvertToSingle(dots), sum);
     }
 }

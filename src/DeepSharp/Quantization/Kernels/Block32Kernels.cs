@@ -4,10 +4,10 @@ namespace DeepSharp.Quantization.Kernels;
 internal static class Block32Kernels<TBlock>
     where TBlock : struct, IBlock32
 {
-    private static readonly TileKernel s_avx512 = TileDriver.Run<Block32Avx512<TBlock>>;
-    private static readonly TileKernel s_avxVnni = TileDriver.Run<Block32Avx<TBlock, VnniByteDot>>;
-    private static readonly TileKernel s_avx2 = TileDriver.Run<Block32Avx<TBlock, Avx2ByteDot>>;
-    private static readonly TileKernel s_vector128 = TileDriver.Run<Block32Vector128<TBlock>>;
+    private static readonly TileKernel s_avx512 = Block32Driver.Run<Block32Avx512<TBlock>, TBlock>;
+    private static readonly TileKernel s_avxVnni = Block32Driver.Run<Block32Avx<TBlock, VnniByteDot>, TBlock>;
+    private static readonly TileKernel s_avx2 = Block32Driver.Run<Block32Avx<TBlock, Avx2ByteDot>, TBlock>;
+    private static readonly TileKernel s_vector128 = Block32Driver.Run<Block32Vector128<TBlock>, TBlock>;
 
     /// <summary>The kernel for <paramref name="path"/>; null for <see cref="KernelPath.Scalar"/>.</summary>
     public static TileKernel? For(KernelPath path) => path switch

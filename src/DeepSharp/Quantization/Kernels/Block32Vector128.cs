@@ -11,61 +11,57 @@ namespace DeepSharp.Quantization.Kernels;
 /// <c>d_w·d_a</c> in float they accumulate lane by lane, so only the order of float additions differs from the
 /// scalar reference.
 /// </remarks>
-internal readonly struct Block32Vector128<TBlock> : IRowKernel
+internal readonly struct Block32Vector128<TBlock> : IBlock32Kernel
     where TBlock : struct, IBlock32
 {
-    public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
+    public static void Dot<TActs>(
+        ref byte weights, ref float weightScales, int blocks, ref byte activations, nint activationBytes,
+        ref float activationScales, nint activationScaleStride, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
     {
-        int activationBlock = Block32.ActivationBytes<TBlock>();
+        int activationBlock = TBlock.IsAffine ? Block32.Q8_1Bytes : Block32.Q8_0Bytes;
         Vector128<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-        float min0 = 0, min1 = 0, min2 = 0, min3 = 0;
         for (int b = 0; b < blocks; b++)
         {
-            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
-            var low = TBlock.Values(ref block, out var high).AsSByte();
-            float d = Block32.Half(ref block, 0);
-            float m = TBlock.IsAffine ? Block32.Half(ref block, 2) : 0;
+            var low = TBlock.Values(ref Unsafe.Add(ref weights, b * TBlock.Bytes), out var high).AsSByte();
+            float d = Unsafe.Add(ref weightScales, b);
             ref byte act = ref Unsafe.Add(ref activations, b * activationBlock);
-            sum0 = Step(low, high.AsSByte(), d, m, ref act, sum0, ref min0);
+            ref float actScale = ref Unsafe.Add(ref activationScales, b);
+            sum0 = Step(low, high.AsSByte(), d * actScale, ref act, sum0);
             if (TActs.Count > 1)
             {
-                sum1 = Step(low, high.AsSByte(), d, m, ref Unsafe.Add(ref act, activationBytes), sum1, ref min1);
+                sum1 = Step(low, high.AsSByte(), d * Unsafe.Add(ref actScale, activationScaleStride), ref Unsafe.Add(ref act, activationBytes), sum1);
             }
             if (TActs.Count > 2)
             {
-                sum2 = Step(low, high.AsSByte(), d, m, ref Unsafe.Add(ref act, 2 * activationBytes), sum2, ref min2);
+                sum2 = Step(low, high.AsSByte(), d * Unsafe.Add(ref actScale, 2 * activationScaleStride), ref Unsafe.Add(ref act, 2 * activationBytes), sum2);
             }
             if (TActs.Count > 3)
             {
-                sum3 = Step(low, high.AsSByte(), d, m, ref Unsafe.Add(ref act, 3 * activationBytes), sum3, ref min3);
+                sum3 = Step(low, high.AsSByte(), d * Unsafe.Add(ref actScale, 3 * activationScaleStride), ref Unsafe.Add(ref act, 3 * activationBytes), sum3);
             }
         }
-        destination = Vector128.Sum(sum0) + min0;
+        destination = Vector128.Sum(sum0);
         if (TActs.Count > 1)
         {
-            Unsafe.Add(ref destination, destinationStride) = Vector128.Sum(sum1) + min1;
+            Unsafe.Add(ref destination, destinationStride) = Vector128.Sum(sum1);
         }
         if (TActs.Count > 2)
         {
-            Unsafe.Add(ref destination, 2 * destinationStride) = Vector128.Sum(sum2) + min2;
+            Unsafe.Add(ref destination, 2 * destinationStride) = Vector128.Sum(sum2);
         }
         if (TActs.Count > 3)
         {
-            Unsafe.Add(ref destination, 3 * destinationStride) = Vector128.Sum(sum3) + min3;
+            Unsafe.Add(ref destination, 3 * destinationStride) = Vector128.Sum(sum3);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Step(Vector128<sbyte> low, Vector128<sbyte> high, float d, float m, ref byte act, Vector128<float> sum, ref float minSum)
+    private static Vector128<float> Step(Vector128<sbyte> low, Vector128<sbyte> high, float scale, ref byte act, Vector128<float> sum)
     {
-        nuint codes = (nuint)Block32.ActivationCodes<TBlock>();
+        nuint codes = (nuint)(TBlock.IsAffine ? 4 : 2);
         var dots = ByteDot128.Sums(low, Vector128.LoadUnsafe(ref act, codes).AsSByte())
             + ByteDot128.Sums(high, Vector128.LoadUnsafe(ref act, codes + 16).AsSByte());
-        if (TBlock.IsAffine)
-        {
-            minSum += m * Block32.Half(ref act, 2);
-        }
-        return Vector128.FusedMultiplyAdd(Vector128.Create(d * Block32.Half(ref act, 0)), Vector128.ConvertToSingle(dots), sum);
+        return Vector128.FusedMultiplyAdd(Vector128.Create(scale), Vector128.ConvertToSingle(dots), sum);
     }
 }

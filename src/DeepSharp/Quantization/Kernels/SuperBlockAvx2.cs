@@ -40,21 +40,24 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
             Vector256<int> code0 = default, code1 = default, code2 = default, code3 = default;
             for (int p = 0; p < 4; p++)
             {
-                var even = new Chunk(TBlock.Codes256(ref block, p, out var oddCodes), SuperBlock.ChunkScales(scales, 2 * p));
-                var odd = new Chunk(oddCodes, SuperBlock.ChunkScales(scales, 2 * p + 1));
+                var even = TBlock.Codes256(ref block, p, out var odd);
+                var evenScales = SuperBlock.ChunkScales(scales, 2 * p);
+                var oddScales = SuperBlock.ChunkScales(scales, 2 * p + 1);
+                var evenMagnitudes = Magnitudes(even);
+                var oddMagnitudes = Magnitudes(odd);
                 nuint offset = (nuint)(SuperBlock.Codes + 64 * p);
-                code0 = Add(code0, even, odd, ref act0, offset);
+                code0 += Products(evenMagnitudes, even, evenScales, ref act0, offset) + Products(oddMagnitudes, odd, oddScales, ref act0, offset + 32);
                 if (TActs.Count > 1)
                 {
-                    code1 = Add(code1, even, odd, ref act1, offset);
+                    code1 += Products(evenMagnitudes, even, evenScales, ref act1, offset) + Products(oddMagnitudes, odd, oddScales, ref act1, offset + 32);
                 }
                 if (TActs.Count > 2)
                 {
-                    code2 = Add(code2, even, odd, ref act2, offset);
+                    code2 += Products(evenMagnitudes, even, evenScales, ref act2, offset) + Products(oddMagnitudes, odd, oddScales, ref act2, offset + 32);
                 }
                 if (TActs.Count > 3)
                 {
-                    code3 = Add(code3, even, odd, ref act3, offset);
+                    code3 += Products(evenMagnitudes, even, evenScales, ref act3, offset) + Products(oddMagnitudes, odd, oddScales, ref act3, offset + 32);
                 }
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
@@ -88,13 +91,24 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
         }
     }
 
-    /// <summary>Adds two chunks' <c>Σ scale_g·Σ q·a</c> (8 int lanes) to <paramref name="acc"/>.</summary>
+    /// <summary>The unsigned bytes that enter <c>vpmaddubsw</c>: the codes, or <c>|v|</c> for signed values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Add(Vector256<int> acc, Chunk even, Chunk odd, ref byte act, nuint offset)
+    private static Vector256<byte> Magnitudes(Vector256<byte> codes) =>
+        TBlock.Kind == SuperBlockKind.Signed ? Avx2.Abs(codes.AsSByte()) : codes;
+
+    /// <summary>
+    /// One chunk's <c>scale_g·Σ v·a</c> for its two groups, in 8 int lanes (lanes 0..3 group 2c, 4..7 group
+    /// 2c + 1); signed values give their sign to the activation codes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Products(Vector256<byte> magnitudes, Vector256<byte> codes, Vector256<short> scales, ref byte act, nuint offset)
     {
-        var evenProducts = even.Products(Vector256.LoadUnsafe(ref act, offset).AsSByte());
-        var oddProducts = odd.Products(Vector256.LoadUnsafe(ref act, offset + 32).AsSByte());
-        return acc + Avx2.MultiplyAddAdjacent(evenProducts, even.Scales) + Avx2.MultiplyAddAdjacent(oddProducts, odd.Scales);
+        var a = Vector256.LoadUnsafe(ref act, offset).AsSByte();
+        if (TBlock.Kind == SuperBlockKind.Signed)
+        {
+            a = Avx2.Sign(a, codes.AsSByte());
+        }
+        return Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes, a), scales);
     }
 
     /// <summary>The block's float contribution from its code lanes and the activation's group sums.</summary>
@@ -105,22 +119,5 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
             ? 0
             : Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights));
         return SuperBlock.Finish<TBlock>(Vector256.Sum(code), weighted, d, dmin, ref act);
-    }
-
-    /// <summary>
-    /// One decoded chunk: the shorts that scale its pair sums, its codes, and the unsigned bytes that enter
-    /// <c>vpmaddubsw</c>: the codes themselves, or <c>|v|</c> for signed values.
-    /// </summary>
-    private readonly struct Chunk(Vector256<byte> codes, Vector256<short> scales)
-    {
-        private readonly Vector256<sbyte> _values = codes.AsSByte();
-        private readonly Vector256<byte> _magnitudes = TBlock.Kind == SuperBlockKind.Signed ? Avx2.Abs(codes.AsSByte()) : codes;
-
-        public Vector256<short> Scales { get; } = scales;
-
-        /// <summary>Pair sums of value × activation as 16 shorts; signed values give their sign to the activation.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector256<short> Products(Vector256<sbyte> a) =>
-            Avx2.MultiplyAddAdjacent(_magnitudes, TBlock.Kind == SuperBlockKind.Signed ? Avx2.Sign(a, _values) : a);
     }
 }

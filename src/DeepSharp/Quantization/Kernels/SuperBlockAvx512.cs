@@ -32,21 +32,23 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
             for (int p = 0; p < 4; p++)
             {
                 var even = TBlock.Codes256(ref block, p, out var odd);
-                var quarter = new Quarter(Vector512.Create(even, odd),
-                    Vector512.Create(SuperBlock.ChunkScales(scales, 2 * p), SuperBlock.ChunkScales(scales, 2 * p + 1)));
+                var codes = even.ToVector512Unsafe().WithUpper(odd);
+                var chunkScales = SuperBlock.ChunkScales(scales, 2 * p).ToVector512Unsafe().WithUpper(SuperBlock.ChunkScales(scales, 2 * p + 1));
+                var magnitudes = TBlock.Kind == SuperBlockKind.Signed ? Avx512BW.Abs(codes.AsSByte()) : codes;
+                var negative = TBlock.Kind == SuperBlockKind.Signed ? Vector512.LessThan(codes.AsSByte(), Vector512<sbyte>.Zero) : default;
                 nuint offset = (nuint)(SuperBlock.Codes + 64 * p);
-                code0 += quarter.Products(ref act0, offset);
+                code0 += Products(magnitudes, negative, chunkScales, ref act0, offset);
                 if (TActs.Count > 1)
                 {
-                    code1 += quarter.Products(ref act1, offset);
+                    code1 += Products(magnitudes, negative, chunkScales, ref act1, offset);
                 }
                 if (TActs.Count > 2)
                 {
-                    code2 += quarter.Products(ref act2, offset);
+                    code2 += Products(magnitudes, negative, chunkScales, ref act2, offset);
                 }
                 if (TActs.Count > 3)
                 {
-                    code3 += quarter.Products(ref act3, offset);
+                    code3 += Products(magnitudes, negative, chunkScales, ref act3, offset);
                 }
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
@@ -91,24 +93,17 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     }
 
     /// <summary>
-    /// 64 decoded elements (groups 4p..4p+3): the unsigned bytes that enter <c>vpmaddubsw</c> (codes, or
-    /// <c>|v|</c>), the sign mask of signed values, and the shorts that scale the pair sums.
+    /// 64 elements' <c>scale_g·Σ v·a</c> in 16 int lanes: <paramref name="magnitudes"/> are the codes or
+    /// <c>|v|</c>, <paramref name="negative"/> is all ones where a signed value is negative.
     /// </summary>
-    private readonly struct Quarter(Vector512<byte> codes, Vector512<short> scales)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Products(Vector512<byte> magnitudes, Vector512<sbyte> negative, Vector512<short> scales, ref byte act, nuint offset)
     {
-        private readonly Vector512<byte> _magnitudes = TBlock.Kind == SuperBlockKind.Signed ? Avx512BW.Abs(codes.AsSByte()) : codes;
-        private readonly Vector512<sbyte> _negative = TBlock.Kind == SuperBlockKind.Signed ? Vector512.LessThan(codes.AsSByte(), Vector512<sbyte>.Zero) : default;
-
-        /// <summary>The quarter's <c>Σ scale_g·Σ v·a</c> against the activation codes at <paramref name="offset"/>, as 16 int lanes.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector512<int> Products(ref byte act, nuint offset)
+        var a = Vector512.LoadUnsafe(ref act, offset).AsSByte();
+        if (TBlock.Kind == SuperBlockKind.Signed)
         {
-            var a = Vector512.LoadUnsafe(ref act, offset).AsSByte();
-            if (TBlock.Kind == SuperBlockKind.Signed)
-            {
-                a = (a ^ _negative) - _negative;
-            }
-            return Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(_magnitudes, a), scales);
+            a = (a ^ negative) - negative;
         }
+        return Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(magnitudes, a), scales);
     }
 }
