@@ -89,7 +89,10 @@ internal abstract class BlockQuantFormat : IPathFormat
     /// <summary><see cref="DotRows(ReadOnlySpan{byte}, int, int, ReadOnlySpan{byte}, int, Span{float})"/> on a given path.</summary>
     public void DotRows(KernelPath path, ReadOnlySpan<byte> weightRows, int rowBytes, int rowCount, ReadOnlySpan<byte> activations, int count, Span<float> destination)
     {
-        QuantArgs.Elements(Type, rowCount, destination.Length, nameof(destination));
+        if (rowCount >= 0)
+        {
+            QuantArgs.Elements(Type, rowCount, destination.Length, nameof(destination));
+        }
         DotTile(path, weightRows, rowBytes, rowCount, activations, 1, count, destination, rowCount);
     }
 

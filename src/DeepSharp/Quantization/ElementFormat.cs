@@ -23,7 +23,10 @@ internal abstract class ElementFormat(GgmlType type, int elementBytes) : IPathFo
 
     public void DotRows(ReadOnlySpan<byte> weightRows, int rowBytes, int rowCount, ReadOnlySpan<byte> activations, int count, Span<float> destination)
     {
-        QuantArgs.Elements(Type, rowCount, destination.Length, nameof(destination));
+        if (rowCount >= 0)
+        {
+            QuantArgs.Elements(Type, rowCount, destination.Length, nameof(destination));
+        }
         DotTile(KernelPaths.Active, weightRows, rowBytes, rowCount, activations, 1, count, destination, rowCount);
     }
 

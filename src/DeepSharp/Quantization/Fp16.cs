@@ -26,15 +26,16 @@ public static class Fp16
             BitConverter.UInt32BitsToSingle(magnitude << 13) * BitConverter.UInt32BitsToSingle(ExponentRebias));
         if (magnitude >= 0x7C00)
         {
-            // Infinity and NaN: all-ones exponent, mantissa (NaN payload) carried over.
-            widened = (magnitude << 13) | 0x7F800000;
+            // Infinity and NaN: all-ones exponent, mantissa (NaN payload) carried over; a NaN comes out quiet, as
+            // the runtime's conversion makes it.
+            widened = (magnitude << 13) | (magnitude > 0x7C00 ? 0x7FC00000u : 0x7F800000u);
         }
         return BitConverter.UInt32BitsToSingle(widened | ((uint)(bits & 0x8000) << 16));
     }
 
     /// <summary>
     /// <see cref="ToSingle"/> over a run, with the same bit trick lane by lane: 8 halves per 256-bit step, 4 per
-    /// 128-bit step, then one at a time. Infinity and NaN lanes are selected from the all-ones-exponent form.
+    /// 128-bit step, then one at a time. Infinity and NaN lanes (quiet) are selected from the all-ones-exponent form.
     /// </summary>
     /// <param name="bits">The half patterns.</param>
     /// <param name="destination">At least as long as <paramref name="bits"/>.</param>
@@ -52,7 +53,8 @@ public static class Fp16
                 var magnitude = h & Vector256.Create(0x7FFFu);
                 var scaled = ((magnitude << 13).AsSingle() * rebias).AsUInt32();
                 var special = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(0x7C00u));
-                var widened = Vector256.ConditionalSelect(special, (magnitude << 13) | Vector256.Create(0x7F800000u), scaled);
+                var quiet = Vector256.GreaterThan(magnitude, Vector256.Create(0x7C00u)) & Vector256.Create(0x00400000u);
+                var widened = Vector256.ConditionalSelect(special, (magnitude << 13) | Vector256.Create(0x7F800000u) | quiet, scaled);
                 (widened | ((h & Vector256.Create(0x8000u)) << 16)).StoreUnsafe(ref target, (nuint)i);
             }
         }
@@ -65,7 +67,8 @@ public static class Fp16
                 var magnitude = h & Vector128.Create(0x7FFFu);
                 var scaled = ((magnitude << 13).AsSingle() * rebias).AsUInt32();
                 var special = Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(0x7C00u));
-                var widened = Vector128.ConditionalSelect(special, (magnitude << 13) | Vector128.Create(0x7F800000u), scaled);
+                var quiet = Vector128.GreaterThan(magnitude, Vector128.Create(0x7C00u)) & Vector128.Create(0x00400000u);
+                var widened = Vector128.ConditionalSelect(special, (magnitude << 13) | Vector128.Create(0x7F800000u) | quiet, scaled);
                 (widened | ((h & Vector128.Create(0x8000u)) << 16)).StoreUnsafe(ref target, (nuint)i);
             }
         }

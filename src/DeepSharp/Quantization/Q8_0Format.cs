@@ -45,6 +45,98 @@ internal sealed class Q8_0Format : BlockQuantFormat
         return sum;
     }
 
+    /// <summary>
+    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> on <paramref name="path"/>: the SIMD forms apply the same float operations lane
+    /// by lane, so they write the same bytes and return the same sum and <c>d</c>.
+    /// </summary>
+    internal static int QuantizeCodes(KernelPath path, ReadOnlySpan<float> x, Span<byte> codes, out float d) => path switch
+    {
+        KernelPath.Scalar => QuantizeCodes(x, codes, out d),
+        KernelPath.Vector128 => QuantizeCodes128(x, codes, out d),
+        _ => QuantizeCodes256(x, codes, out d),
+    };
+
+    /// <summary>
+    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> for 32 values in four 256-bit registers. <c>max|x|</c>: <c>Vector256.Max</c> is
+    /// IEEE maximum, NaN-propagating like <see cref="MathF.Max(float, float)"/>, and a maximum is exact in any
+    /// order. Codes: <c>x·(1/d)</c> as in the reference, rounded half away from zero by <see cref="RoundAway(Vector256{float})"/>,
+    /// then narrowed int → short → byte, which keeps the low byte as the reference's cast does.
+    /// </summary>
+    private static int QuantizeCodes256(ReadOnlySpan<float> x, Span<byte> codes, out float d)
+    {
+        ref float source = ref MemoryMarshal.GetReference(x);
+        var x0 = Vector256.LoadUnsafe(ref source);
+        var x1 = Vector256.LoadUnsafe(ref source, 8);
+        var x2 = Vector256.LoadUnsafe(ref source, 16);
+        var x3 = Vector256.LoadUnsafe(ref source, 24);
+        var lanes = Vector256.Max(Vector256.Max(Vector256.Abs(x0), Vector256.Abs(x1)), Vector256.Max(Vector256.Abs(x2), Vector256.Abs(x3)));
+        float amax = 0;
+        for (int i = 0; i < Vector256<float>.Count; i++)
+        {
+            amax = MathF.Max(amax, lanes.GetElement(i));
+        }
+        d = amax / 127;
+        var id = Vector256.Create(d != 0 ? 1 / d : 0);
+        var q0 = RoundAway(x0 * id);
+        var q1 = RoundAway(x1 * id);
+        var q2 = RoundAway(x2 * id);
+        var q3 = RoundAway(x3 * id);
+        Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).AsByte().StoreUnsafe(ref MemoryMarshal.GetReference(codes));
+        return Vector256.Sum((q0 + q1) + (q2 + q3));
+    }
+
+    /// <summary><see cref="QuantizeCodes256"/> with eight 128-bit registers.</summary>
+    private static int QuantizeCodes128(ReadOnlySpan<float> x, Span<byte> codes, out float d)
+    {
+        ref float source = ref MemoryMarshal.GetReference(x);
+        var lanes = Vector128<float>.Zero;
+        for (int i = 0; i < 32; i += 4)
+        {
+            lanes = Vector128.Max(lanes, Vector128.Abs(Vector128.LoadUnsafe(ref source, (nuint)i)));
+        }
+        float amax = 0;
+        for (int i = 0; i < Vector128<float>.Count; i++)
+        {
+            amax = MathF.Max(amax, lanes.GetElement(i));
+        }
+        d = amax / 127;
+        var id = Vector128.Create(d != 0 ? 1 / d : 0);
+        var sum = Vector128<int>.Zero;
+        ref byte target = ref MemoryMarshal.GetReference(codes);
+        for (int i = 0; i < 32; i += 16)
+        {
+            var q0 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i) * id);
+            var q1 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i + 4) * id);
+            var q2 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i + 8) * id);
+            var q3 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i + 12) * id);
+            Vector128.Narrow(Vector128.Narrow(q0, q1), Vector128.Narrow(q2, q3)).AsByte().StoreUnsafe(ref target, (nuint)i);
+            sum += (q0 + q1) + (q2 + q3);
+        }
+        return Vector128.Sum(sum);
+    }
+
+    /// <summary>
+    /// <c>(int)MathF.Round(v, MidpointRounding.AwayFromZero)</c> lane by lane, exactly: the truncation and the
+    /// fraction <c>v − trunc(v)</c> are exact, and one is added away from zero when the fraction's magnitude is at
+    /// least one half. A NaN lane stays NaN and converts to 0, as the scalar cast does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> RoundAway(Vector256<float> v)
+    {
+        var whole = Vector256.Truncate(v);
+        var up = Vector256.GreaterThanOrEqual(Vector256.Abs(v - whole), Vector256.Create(0.5f));
+        return Vector256.ConvertToInt32(whole + (up & Vector256.CopySign(Vector256<float>.One, v)));
+    }
+
+    /// <summary><see cref="RoundAway(Vector256{float})"/> for four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> RoundAway(Vector128<float> v)
+    {
+        var whole = Vector128.Truncate(v);
+        var up = Vector128.GreaterThanOrEqual(Vector128.Abs(v - whole), Vector128.Create(0.5f));
+        return Vector128.ConvertToInt32(whole + (up & Vector128.CopySign(Vector128<float>.One, v)));
+    }
+
     protected override void DequantizeBlock(ReadOnlySpan<byte> block, Span<float> y)
     {
         float d = Fp16.Read(block, 0);
@@ -55,9 +147,11 @@ internal sealed class Q8_0Format : BlockQuantFormat
         }
     }
 
-    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block) => QuantizeBlock(KernelPath.Scalar, x, block);
+
+    protected override void QuantizeBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block)
     {
-        QuantizeCodes(x, block.Slice(2, 32), out float d);
+        QuantizeCodes(path, x, block.Slice(2, 32), out float d);
         Fp16.Write(block, 0, (Half)d);
     }
 

@@ -80,6 +80,17 @@ internal static class KernelTestData
         return bytes;
     }
 
+    /// <summary>An activation row for any format, the float ones included (their dot type is their own).</summary>
+    public static byte[] QuantizedActivationsFor(IQuantFormat format, int elements, int seed) =>
+        format.BlockSize > 1 ? QuantizedActivations(format, elements, seed) : Quantized(format, TestRows.Gaussian(elements, seed));
+
+    private static byte[] Quantized(IQuantFormat format, float[] x)
+    {
+        var bytes = new byte[format.ActivationBytes(x.Length)];
+        format.QuantizeActivations(x, bytes);
+        return bytes;
+    }
+
     /// <summary>
     /// An activation row built code by code: scale 1 and <paramref name="code"/>(i) for element i, with the Q8_1
     /// sum and the Q8_K group sums filled in as the quantizers define them.
