@@ -34,7 +34,7 @@ public static class Fp16
     }
 
     /// <summary>
-    /// <see cref="ToSingle"/> over a run, with the same bit trick lane by lane: 8 halves per 256-bit step, 4 per
+    /// <see cref="ToSingle(ushort)"/> over a run, with the same bit trick lane by lane: 8 halves per 256-bit step, 4 per
     /// 128-bit step, then one at a time. Infinity and NaN lanes (quiet) are selected from the all-ones-exponent form.
     /// </summary>
     /// <param name="bits">The half patterns.</param>
@@ -60,22 +60,33 @@ public static class Fp16
         }
         if (Vector128.IsHardwareAccelerated)
         {
-            var rebias = Vector128.Create(BitConverter.UInt32BitsToSingle(ExponentRebias));
             for (; i + 4 <= bits.Length; i += 4)
             {
                 var h = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref source, i)))).AsUInt16());
-                var magnitude = h & Vector128.Create(0x7FFFu);
-                var scaled = ((magnitude << 13).AsSingle() * rebias).AsUInt32();
-                var special = Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(0x7C00u));
-                var quiet = Vector128.GreaterThan(magnitude, Vector128.Create(0x7C00u)) & Vector128.Create(0x00400000u);
-                var widened = Vector128.ConditionalSelect(special, (magnitude << 13) | Vector128.Create(0x7F800000u) | quiet, scaled);
-                (widened | ((h & Vector128.Create(0x8000u)) << 16)).StoreUnsafe(ref target, (nuint)i);
+                ToSingle(h).AsUInt32().StoreUnsafe(ref target, (nuint)i);
             }
         }
         for (; i < bits.Length; i++)
         {
             Unsafe.Add(ref target, i) = BitConverter.SingleToUInt32Bits(ToSingle(Unsafe.Add(ref source, i)));
         }
+    }
+
+    /// <summary>The halves at <paramref name="offset"/> and <paramref name="offset"/> + 2 of a block, widened into lanes 0 and 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ReadPair(ref byte block, int offset) =>
+        ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, offset))).AsUInt16()));
+
+    /// <summary><see cref="ToSingle(ushort)"/> lane by lane, on half patterns zero-extended to 32 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ToSingle(Vector128<uint> h)
+    {
+        var magnitude = h & Vector128.Create(0x7FFFu);
+        var scaled = ((magnitude << 13).AsSingle() * Vector128.Create(BitConverter.UInt32BitsToSingle(ExponentRebias))).AsUInt32();
+        var special = Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(0x7C00u));
+        var quiet = Vector128.GreaterThan(magnitude, Vector128.Create(0x7C00u)) & Vector128.Create(0x00400000u);
+        var widened = Vector128.ConditionalSelect(special, (magnitude << 13) | Vector128.Create(0x7F800000u) | quiet, scaled);
+        return (widened | ((h & Vector128.Create(0x8000u)) << 16)).AsSingle();
     }
 
     /// <summary>

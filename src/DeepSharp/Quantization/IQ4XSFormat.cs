@@ -78,10 +78,7 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
         public static int OffsetShift => 0;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Scale(ref byte block) => Fp16.Read(ref block, 0);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float MinScale(ref byte block) => 0;
+        public static Vector128<float> FloatScales(ref byte block) => Vector128.CreateScalar(Fp16.Read(ref block, 0));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)

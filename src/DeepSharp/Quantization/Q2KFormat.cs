@@ -59,10 +59,7 @@ internal sealed class Q2KFormat : AffineSuperBlockFormat
         public static int OffsetShift => 0;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Scale(ref byte block) => Fp16.Read(ref block, 80);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float MinScale(ref byte block) => Fp16.Read(ref block, 82);
+        public static Vector128<float> FloatScales(ref byte block) => Fp16.ReadPair(ref block, 80);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)

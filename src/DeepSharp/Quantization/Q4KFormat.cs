@@ -94,10 +94,7 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
         public static int OffsetShift => 0;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Scale(ref byte block) => Fp16.Read(ref block, 0);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float MinScale(ref byte block) => Fp16.Read(ref block, 2);
+        public static Vector128<float> FloatScales(ref byte block) => Fp16.ReadPair(ref block, 0);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)

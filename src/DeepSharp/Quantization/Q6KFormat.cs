@@ -71,10 +71,7 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
         public static int OffsetShift => 5;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Scale(ref byte block) => Fp16.Read(ref block, 208);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float MinScale(ref byte block) => 0;
+        public static Vector128<float> FloatScales(ref byte block) => Vector128.CreateScalar(Fp16.Read(ref block, 208));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)

@@ -19,11 +19,8 @@ internal interface ISuperBlock
     /// <summary>For <see cref="SuperBlockKind.Offset"/>: k in the code offset 2^k.</summary>
     static abstract int OffsetShift { get; }
 
-    /// <summary>The block scale <c>d</c>.</summary>
-    static abstract float Scale(ref byte block);
-
-    /// <summary>The block minimum scale <c>dmin</c> (affine formats; others return 0).</summary>
-    static abstract float MinScale(ref byte block);
+    /// <summary>The block scale <c>d</c> in lane 0 and, for affine formats, the minimum scale <c>dmin</c> in lane 1.</summary>
+    static abstract Vector128<float> FloatScales(ref byte block);
 
     /// <summary>
     /// The integer scale of each 16-element group as a signed byte (group g in byte g), and for affine formats

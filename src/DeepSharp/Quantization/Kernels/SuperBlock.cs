@@ -59,17 +59,42 @@ internal static class SuperBlock
         };
 
     /// <summary>
-    /// One block's float contribution from its integer sums, in the scalar reference's order: <c>code</c> =
-    /// Σ_g scale_g·Σ q·a, <c>weighted</c> = Σ_g sumWeight_g·bsum_g.
+    /// One block's float contribution, in the scalar reference's order, from its integer lanes: <c>code</c>
+    /// totals Σ_g scale_g·Σ q·a, <c>weighted</c> (8 ints from <c>vpmaddwd</c> of the group sums with
+    /// <see cref="SumWeights"/>) totals Σ_g sumWeight_g·bsum_g. Lane totals are exact in any order; the affine
+    /// kind needs both totals and gets them from two horizontal adds.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Finish<TBlock>(int code, int weighted, float d, float dmin, ref byte act)
+    public static float Finish<TBlock>(Vector256<int> code, Vector256<int> weighted, Vector128<float> scales, ref byte act)
         where TBlock : ISuperBlock
     {
         float da = Unsafe.ReadUnaligned<float>(ref act);
+        float d = scales.ToScalar();
+        switch (TBlock.Kind)
+        {
+            case SuperBlockKind.Affine:
+                // [c0+c1, c2+c3, w0+w1, w2+w3 | c4+c5, c6+c7, w4+w5, w6+w7], halves added, then once more.
+                var pairs = Avx2.HorizontalAdd(code, weighted);
+                var quads = pairs.GetLower() + pairs.GetUpper();
+                var totals = Ssse3.HorizontalAdd(quads, quads);
+                return d * da * totals.ToScalar() - scales.GetElement(1) * da * totals.GetElement(1);
+            case SuperBlockKind.Offset:
+                return d * da * Vector256.Sum(code - weighted);
+            default:
+                return d * da * Vector256.Sum(code);
+        }
+    }
+
+    /// <summary>The reference's float expression on integer totals (for kernels that reduce their own lanes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Finish<TBlock>(int code, int weighted, Vector128<float> scales, ref byte act)
+        where TBlock : ISuperBlock
+    {
+        float da = Unsafe.ReadUnaligned<float>(ref act);
+        float d = scales.ToScalar();
         return TBlock.Kind switch
         {
-            SuperBlockKind.Affine => d * da * code - dmin * da * weighted,
+            SuperBlockKind.Affine => d * da * code - scales.GetElement(1) * da * weighted,
             SuperBlockKind.Offset => d * da * (code - weighted),
             _ => d * da * code,
         };

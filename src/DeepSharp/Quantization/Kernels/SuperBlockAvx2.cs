@@ -17,7 +17,7 @@ namespace DeepSharp.Quantization.Kernels;
 /// </para>
 /// <para>
 /// Both are summed across lanes at the end of every block, which yields the scalar reference's two integers
-/// exactly, and <see cref="SuperBlock.Finish"/> evaluates the reference's float expression on them; blocks are
+/// exactly, and <see cref="SuperBlock.Finish{TBlock}(Vector256{int}, Vector256{int}, Vector128{float}, ref byte)"/> evaluates the reference's float expression on them; blocks are
 /// added in order. So the result equals the scalar reference bit for bit. <c>vpdpbusd</c> (AVX-VNNI) would replace
 /// <c>vpmaddubsw</c> but not the per-group scale multiply after it, so it would save nothing here.
 /// </para>
@@ -61,19 +61,19 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
                 }
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
-            float d = TBlock.Scale(ref block), dmin = TBlock.MinScale(ref block);
-            sum0 += Finish(code0, sumWeights, d, dmin, ref act0);
+            var d = TBlock.FloatScales(ref block);
+            sum0 += Finish(code0, sumWeights, d, ref act0);
             if (TActs.Count > 1)
             {
-                sum1 += Finish(code1, sumWeights, d, dmin, ref act1);
+                sum1 += Finish(code1, sumWeights, d, ref act1);
             }
             if (TActs.Count > 2)
             {
-                sum2 += Finish(code2, sumWeights, d, dmin, ref act2);
+                sum2 += Finish(code2, sumWeights, d, ref act2);
             }
             if (TActs.Count > 3)
             {
-                sum3 += Finish(code3, sumWeights, d, dmin, ref act3);
+                sum3 += Finish(code3, sumWeights, d, ref act3);
             }
         }
         destination = sum0;
@@ -113,11 +113,11 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
 
     /// <summary>The block's float contribution from its code lanes and the activation's group sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Finish(Vector256<int> code, Vector256<short> sumWeights, float d, float dmin, ref byte act)
+    private static float Finish(Vector256<int> code, Vector256<short> sumWeights, Vector128<float> scales, ref byte act)
     {
-        int weighted = TBlock.Kind == SuperBlockKind.Signed
-            ? 0
-            : Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights));
-        return SuperBlock.Finish<TBlock>(Vector256.Sum(code), weighted, d, dmin, ref act);
+        var weighted = TBlock.Kind == SuperBlockKind.Signed
+            ? default
+            : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
+        return SuperBlock.Finish<TBlock>(code, weighted, scales, ref act);
     }
 }

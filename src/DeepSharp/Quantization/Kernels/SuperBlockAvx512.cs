@@ -52,19 +52,19 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
                 }
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
-            float d = TBlock.Scale(ref block), dmin = TBlock.MinScale(ref block);
-            sum0 += Finish(code0, sumWeights, d, dmin, ref act0);
+            var d = TBlock.FloatScales(ref block);
+            sum0 += Finish(code0, sumWeights, d, ref act0);
             if (TActs.Count > 1)
             {
-                sum1 += Finish(code1, sumWeights, d, dmin, ref act1);
+                sum1 += Finish(code1, sumWeights, d, ref act1);
             }
             if (TActs.Count > 2)
             {
-                sum2 += Finish(code2, sumWeights, d, dmin, ref act2);
+                sum2 += Finish(code2, sumWeights, d, ref act2);
             }
             if (TActs.Count > 3)
             {
-                sum3 += Finish(code3, sumWeights, d, dmin, ref act3);
+                sum3 += Finish(code3, sumWeights, d, ref act3);
             }
         }
         destination = sum0;
@@ -82,14 +82,14 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
         }
     }
 
-    /// <summary>The block's float contribution from its code lanes and the activation's group sums.</summary>
+    /// <summary>The block's float contribution: the 16 code lanes folded to 8, then as in the 256-bit kernel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Finish(Vector512<int> code, Vector256<short> sumWeights, float d, float dmin, ref byte act)
+    private static float Finish(Vector512<int> code, Vector256<short> sumWeights, Vector128<float> scales, ref byte act)
     {
-        int weighted = TBlock.Kind == SuperBlockKind.Signed
-            ? 0
-            : Vector256.Sum(Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights));
-        return SuperBlock.Finish<TBlock>(Vector512.Sum(code), weighted, d, dmin, ref act);
+        var weighted = TBlock.Kind == SuperBlockKind.Signed
+            ? default
+            : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
+        return SuperBlock.Finish<TBlock>(code.GetLower() + code.GetUpper(), weighted, scales, ref act);
     }
 
     /// <summary>

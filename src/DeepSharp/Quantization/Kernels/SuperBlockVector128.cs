@@ -48,19 +48,19 @@ internal readonly struct SuperBlockVector128<TBlock> : IRowKernel
                 }
             }
             var (weightsLow, weightsHigh) = SumWeights(scales, mins);
-            float d = TBlock.Scale(ref block), dmin = TBlock.MinScale(ref block);
-            sum0 += Finish(code0, weightsLow, weightsHigh, d, dmin, ref act0);
+            var d = TBlock.FloatScales(ref block);
+            sum0 += Finish(code0, weightsLow, weightsHigh, d, ref act0);
             if (TActs.Count > 1)
             {
-                sum1 += Finish(code1, weightsLow, weightsHigh, d, dmin, ref act1);
+                sum1 += Finish(code1, weightsLow, weightsHigh, d, ref act1);
             }
             if (TActs.Count > 2)
             {
-                sum2 += Finish(code2, weightsLow, weightsHigh, d, dmin, ref act2);
+                sum2 += Finish(code2, weightsLow, weightsHigh, d, ref act2);
             }
             if (TActs.Count > 3)
             {
-                sum3 += Finish(code3, weightsLow, weightsHigh, d, dmin, ref act3);
+                sum3 += Finish(code3, weightsLow, weightsHigh, d, ref act3);
             }
         }
         destination = sum0;
@@ -102,7 +102,7 @@ internal readonly struct SuperBlockVector128<TBlock> : IRowKernel
 
     /// <summary>The block's float contribution; the group-sum products widen to ints first (they exceed a short).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Finish(Vector128<int> code, Vector128<short> weightsLow, Vector128<short> weightsHigh, float d, float dmin, ref byte act)
+    private static float Finish(Vector128<int> code, Vector128<short> weightsLow, Vector128<short> weightsHigh, Vector128<float> scales, ref byte act)
     {
         int weighted = 0;
         if (TBlock.Kind != SuperBlockKind.Signed)
@@ -113,6 +113,6 @@ internal readonly struct SuperBlockVector128<TBlock> : IRowKernel
             var (s2, s3) = Vector128.Widen(Vector128.LoadUnsafe(ref act, SuperBlock.Sums + 16).AsInt16());
             weighted = Vector128.Sum((w0 * s0 + w1 * s1) + (w2 * s2 + w3 * s3));
         }
-        return SuperBlock.Finish<TBlock>(Vector128.Sum(code), weighted, d, dmin, ref act);
+        return SuperBlock.Finish<TBlock>(Vector128.Sum(code), weighted, scales, ref act);
     }
 }
