@@ -5,10 +5,10 @@ namespace DeepSharp.Bench;
 
 /// <summary>
 /// One GEMV on one thread: <see cref="IQuantFormat.DotRows"/> of a whole weight matrix with one prepared
-/// activation row, per format, shape and kernel path. The matrices (0.3 to 12 MB) stay in the caches between
+/// activation row, per format and kernel path. The matrices (0.3 to 12 MB) stay in the caches between
 /// invocations, so this measures the kernels rather than memory; <see cref="BandwidthProbe"/> covers memory.
 /// </summary>
-public class DotRowsBenchmarks
+public abstract class DotRowsBenchmarks
 {
     private IQuantFormat _format = null!;
     private byte[] _weights = [];
@@ -16,13 +16,11 @@ public class DotRowsBenchmarks
     private float[] _destination = [];
     private int _rowBytes;
 
-    [ParamsSource(nameof(Cases))]
-    public KernelCase Case { get; set; } = null!;
+    /// <summary>The format and shape; the parameter source is in each derived class.</summary>
+    public abstract KernelCase Case { get; set; }
 
     [ParamsSource(nameof(Paths))]
     public KernelPath Path { get; set; }
-
-    public static IEnumerable<KernelCase> Cases() => KernelCase.All();
 
     public static IEnumerable<KernelPath> Paths() => KernelPaths.Supported;
 

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 namespace DeepSharp.Bench;
 
-/// <summary>A per-operation quantity of the benchmark's <see cref="KernelCase"/> divided by the mean time: a rate per nanosecond, i.e. G/s.</summary>
+/// <summary>A per-operation quantity of the benchmark's <see cref="KernelCase"/> divided by the fastest iteration's time per operation: a rate per nanosecond, i.e. G/s.</summary>
 public sealed class ThroughputColumn(string name, string legend, Func<KernelCase, double> perOperation) : IColumn
 {
     public string Id => nameof(ThroughputColumn) + name;
@@ -25,9 +25,9 @@ public sealed class ThroughputColumn(string name, string legend, Func<KernelCase
 
     public string GetValue(Summary summary, BenchmarkCase benchmarkCase)
     {
-        var mean = summary[benchmarkCase]?.ResultStatistics?.Mean;
-        return benchmarkCase.Parameters["Case"] is KernelCase kernelCase && mean is > 0
-            ? (perOperation(kernelCase) / mean.Value).ToString("F2")
+        var best = summary[benchmarkCase]?.ResultStatistics?.Min;
+        return benchmarkCase.Parameters["Case"] is KernelCase kernelCase && best is > 0
+            ? (perOperation(kernelCase) / best.Value).ToString("F2")
             : "-";
     }
 

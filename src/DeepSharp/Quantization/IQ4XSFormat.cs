@@ -92,7 +92,7 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
                 ulong scale = ((low >> (4 * b)) & 0xF) | (((high >> (2 * b)) & 3) << 4);
                 stored |= scale << (8 * b);
             }
-            return Q4KFormat.PerGroup(stored).AsSByte() - Vector128.Create((sbyte)32);
+            return SuperBlock.PerGroup(stored).AsSByte() - Vector128.Create((sbyte)32);
         }
 
         /// <summary>

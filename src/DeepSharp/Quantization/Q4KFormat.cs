@@ -58,32 +58,6 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
 
     private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
 
-    /// <summary>
-    /// The eight (scale, min) pairs as bytes, from three little-endian words <c>a, b, c</c> of the 12 scale bytes
-    /// (see <see cref="Q4KScales"/>): sub-blocks 0..3 are the low six bits of <c>a</c> (scales) and <c>b</c>
-    /// (mins); sub-blocks 4..7 take their low nibbles from <c>c</c> and their top two bits from the tops of
-    /// <c>a</c> and <c>b</c>. Each byte of the two results holds one sub-block, 0..7.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong PackedScales(ref byte scales, out ulong mins)
-    {
-        uint a = Unsafe.ReadUnaligned<uint>(ref scales);
-        uint b = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref scales, 4));
-        uint c = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref scales, 8));
-        uint scaleHigh = (c & 0x0F0F0F0F) | ((a >> 2) & 0x30303030);
-        uint minHigh = ((c >> 4) & 0x0F0F0F0F) | ((b >> 2) & 0x30303030);
-        mins = (b & 0x3F3F3F3F) | ((ulong)minHigh << 32);
-        return (a & 0x3F3F3F3F) | ((ulong)scaleHigh << 32);
-    }
-
-    /// <summary>
-    /// Sub-block values (one byte each, 0..7) spread to their two 16-element groups: byte g of the result is
-    /// byte g / 2 of <paramref name="perSubBlock"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<byte> PerGroup(ulong perSubBlock) =>
-        Vector128.Shuffle(Vector128.CreateScalar(perSubBlock).AsByte(), Vector128.Create((byte)0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7));
-
     /// <summary>SIMD decoding: codes are the nibbles of the chunked <c>qs</c>; scales and mins per group.</summary>
     internal readonly struct Decoder : ISuperBlock
     {
@@ -99,9 +73,7 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
-            ulong scales = PackedScales(ref Unsafe.Add(ref block, Scales), out ulong packedMins);
-            mins = PerGroup(packedMins);
-            return PerGroup(scales).AsSByte();
+            return Q4KScales.GroupScales(ref Unsafe.Add(ref block, Scales), out mins);
         }
 
         /// <summary>Chunks 2p and 2p + 1 share <c>qs[32p .. 32p + 31]</c>: low nibbles, then high nibbles.</summary>

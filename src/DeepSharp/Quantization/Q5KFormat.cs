@@ -62,9 +62,7 @@ internal sealed class Q5KFormat : AffineSuperBlockFormat
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
-            ulong scales = Q4KFormat.PackedScales(ref Unsafe.Add(ref block, Scales), out ulong packedMins);
-            mins = Q4KFormat.PerGroup(packedMins);
-            return Q4KFormat.PerGroup(scales).AsSByte();
+            return Q4KScales.GroupScales(ref Unsafe.Add(ref block, Scales), out mins);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -45,25 +45,21 @@ public sealed class ActivationQuantizerTests
     {
         // Independent of any quantizer code: with max|x| = 127 the Q8_0 scale is 1 and x·(1/d) = x, so the codes
         // are x rounded with halves away from zero; with max = −127 the Q8_K scale is 1 and halves go to even.
-        var x = new float[32];
-        x[0] = 127;
-        x[1] = 2.5f;
-        x[2] = -2.5f;
-        x[3] = 0.5f;
-        x[4] = 3.5f;
-        var q8 = new byte[34];
-        QuantFormats.Get(GgmlType.Q8_0).Quantize(x, q8);
-        Assert.Equal([127, 3, -3, 1, 4], q8.AsSpan(2, 5).ToArray().Select(b => (int)(sbyte)b));
+        float[] ties = [2.5f, -2.5f, 0.5f, 3.5f];
+        Assert.Equal([127, 3, -3, 1, 4], Codes(GgmlType.Q8_0, 32, 127, ties, codesAt: 2));
+        Assert.Equal([-127, 2, -2, 0, 4], Codes(GgmlType.Q8_K, 256, -127, ties, codesAt: 4));
+    }
 
-        var y = new float[256];
-        y[0] = -127;
-        y[1] = 2.5f;
-        y[2] = -2.5f;
-        y[3] = 0.5f;
-        y[4] = 3.5f;
-        var q8k = new byte[292];
-        QuantFormats.Get(GgmlType.Q8_K).Quantize(y, q8k);
-        Assert.Equal([-127, 2, -2, 0, 4], q8k.AsSpan(4, 5).ToArray().Select(b => (int)(sbyte)b));
+    /// <summary>The first codes of one block whose first element is <paramref name="first"/>, followed by <paramref name="rest"/>.</summary>
+    private static IEnumerable<int> Codes(GgmlType type, int blockSize, float first, float[] rest, int codesAt)
+    {
+        var x = new float[blockSize];
+        x[0] = first;
+        rest.CopyTo(x, 1);
+        var format = QuantFormats.Get(type);
+        var block = new byte[format.BlockBytes];
+        format.Quantize(x, block);
+        return block.Skip(codesAt).Take(rest.Length + 1).Select(b => (int)(sbyte)b);
     }
 
     /// <summary>Named rows of whole blocks.</summary>

@@ -144,18 +144,27 @@ internal static class KernelTestData
     }
 
     /// <summary><c>Σ |w_i·a_i|</c> over the decoded rows: the scale of the float rounding in a dot product.</summary>
-    public static double Magnitude(IQuantFormat format, byte[] weights, byte[] activations, int elements)
+    public static double Magnitude(IQuantFormat format, byte[] weights, byte[] activations, int elements) =>
+        DecodedProducts(format, weights, activations, elements).Magnitude;
+
+    /// <summary>
+    /// The decoded rows multiplied out in double, independently of any dot kernel: <c>Σ w_i·a_i</c> and
+    /// <c>Σ |w_i·a_i|</c>.
+    /// </summary>
+    public static (double Sum, double Magnitude) DecodedProducts(IQuantFormat format, byte[] weights, byte[] activations, int elements)
     {
         var w = new float[elements];
         var a = new float[elements];
         format.Dequantize(weights, w);
         QuantFormats.Get(format.DotType).Dequantize(activations, a);
-        double sum = 0;
+        double sum = 0, magnitude = 0;
         for (int i = 0; i < elements; i++)
         {
-            sum += Math.Abs((double)w[i] * a[i]);
+            double product = (double)w[i] * a[i];
+            sum += product;
+            magnitude += Math.Abs(product);
         }
-        return sum;
+        return (sum, magnitude);
     }
 
     private static float RandomScale(Random rng) => (rng.Next(2) == 0 ? 1 : -1) * (float)Math.Pow(2, -6 * rng.NextDouble());

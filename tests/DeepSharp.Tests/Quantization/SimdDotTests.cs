@@ -61,7 +61,7 @@ public sealed class SimdDotTests
             if (format.DotType != GgmlType.Q8_1 && Bound(format, weights, acts, n) < (1 << 24))
             {
                 // Independently of any dot kernel: the decoded rows multiplied out (Q8_1's stored sum is a rounded half, so not for it).
-                Assert.Equal(DecodedDot(format, weights, acts, n), reference);
+                Assert.Equal((float)KernelTestData.DecodedProducts(format, weights, acts, n).Sum, reference);
             }
         }
     }
@@ -111,18 +111,4 @@ public sealed class SimdDotTests
     /// <summary>Largest partial sum any summation order can reach: Σ|w·a| over the decoded rows, plus Q8_1's stored sums.</summary>
     private static double Bound(IQuantFormat format, byte[] weights, byte[] acts, int n) =>
         KernelTestData.Magnitude(format, weights, acts, n) + (format.DotType == GgmlType.Q8_1 ? 32 * 127.0 * n / 32 : 0);
-
-    private static float DecodedDot(IQuantFormat format, byte[] weights, byte[] acts, int n)
-    {
-        var w = new float[n];
-        var a = new float[n];
-        format.Dequantize(weights, w);
-        QuantFormats.Get(format.DotType).Dequantize(acts, a);
-        double sum = 0;
-        for (int i = 0; i < n; i++)
-        {
-            sum += (double)w[i] * a[i];
-        }
-        return (float)sum;
-    }
 }

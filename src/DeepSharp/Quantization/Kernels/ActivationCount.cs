@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace DeepSharp.Quantization.Kernels;
 
 /// <summary>
@@ -8,6 +10,33 @@ internal interface IActivationCount
 {
     /// <summary>Activation rows per pass.</summary>
     static abstract int Count { get; }
+}
+
+/// <summary>Stores the results of one row kernel pass.</summary>
+internal static class ActivationResults
+{
+    /// <summary>
+    /// Writes the first <typeparamref name="TActs"/> of <paramref name="r0"/>..<paramref name="r3"/> to
+    /// <c>destination[t·stride]</c>; the JIT drops the unused ones, and the work that computed them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store<TActs>(ref float destination, nint stride, float r0, float r1, float r2, float r3)
+        where TActs : struct, IActivationCount
+    {
+        destination = r0;
+        if (TActs.Count > 1)
+        {
+            Unsafe.Add(ref destination, stride) = r1;
+        }
+        if (TActs.Count > 2)
+        {
+            Unsafe.Add(ref destination, 2 * stride) = r2;
+        }
+        if (TActs.Count > 3)
+        {
+            Unsafe.Add(ref destination, 3 * stride) = r3;
+        }
+    }
 }
 
 /// <summary>One activation row (a GEMV).</summary>

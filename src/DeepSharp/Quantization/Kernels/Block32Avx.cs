@@ -48,19 +48,7 @@ internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
                 sum3 = Step(u, v, d * Unsafe.Add(ref actScale, 3 * activationScaleStride), ref Unsafe.Add(ref act, 3 * activationBytes), sum3);
             }
         }
-        destination = Vector256.Sum(sum0);
-        if (TActs.Count > 1)
-        {
-            Unsafe.Add(ref destination, destinationStride) = Vector256.Sum(sum1);
-        }
-        if (TActs.Count > 2)
-        {
-            Unsafe.Add(ref destination, 2 * destinationStride) = Vector256.Sum(sum2);
-        }
-        if (TActs.Count > 3)
-        {
-            Unsafe.Add(ref destination, 3 * destinationStride) = Vector256.Sum(sum3);
-        }
+        ActivationResults.Store<TActs>(ref destination, destinationStride, Vector256.Sum(sum0), Vector256.Sum(sum1), Vector256.Sum(sum2), Vector256.Sum(sum3));
     }
 
     /// <summary>The 32 values (or codes) of one block, element j in byte j.</summary>

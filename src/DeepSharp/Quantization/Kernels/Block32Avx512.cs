@@ -73,19 +73,7 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
                 sum3 = Step(u, negative, d * Vector128.CreateScalar(Unsafe.Add(ref actScale, 3 * activationScaleStride)), ref Unsafe.Add(ref act, 3 * activationBytes), 0, sum3);
             }
         }
-        destination = Vector512.Sum(sum0);
-        if (TActs.Count > 1)
-        {
-            Unsafe.Add(ref destination, destinationStride) = Vector512.Sum(sum1);
-        }
-        if (TActs.Count > 2)
-        {
-            Unsafe.Add(ref destination, 2 * destinationStride) = Vector512.Sum(sum2);
-        }
-        if (TActs.Count > 3)
-        {
-            Unsafe.Add(ref destination, 3 * destinationStride) = Vector512.Sum(sum3);
-        }
+        ActivationResults.Store<TActs>(ref destination, destinationStride, Vector512.Sum(sum0), Vector512.Sum(sum1), Vector512.Sum(sum2), Vector512.Sum(sum3));
     }
 
     /// <summary>Two consecutive scales in lanes 0 and 1.</summary>

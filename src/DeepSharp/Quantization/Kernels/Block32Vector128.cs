@@ -41,19 +41,7 @@ internal readonly struct Block32Vector128<TBlock> : IBlock32Kernel
                 sum3 = Step(low, high.AsSByte(), d * Unsafe.Add(ref actScale, 3 * activationScaleStride), ref Unsafe.Add(ref act, 3 * activationBytes), sum3);
             }
         }
-        destination = Vector128.Sum(sum0);
-        if (TActs.Count > 1)
-        {
-            Unsafe.Add(ref destination, destinationStride) = Vector128.Sum(sum1);
-        }
-        if (TActs.Count > 2)
-        {
-            Unsafe.Add(ref destination, 2 * destinationStride) = Vector128.Sum(sum2);
-        }
-        if (TActs.Count > 3)
-        {
-            Unsafe.Add(ref destination, 3 * destinationStride) = Vector128.Sum(sum3);
-        }
+        ActivationResults.Store<TActs>(ref destination, destinationStride, Vector128.Sum(sum0), Vector128.Sum(sum1), Vector128.Sum(sum2), Vector128.Sum(sum3));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

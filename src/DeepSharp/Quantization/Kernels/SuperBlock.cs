@@ -38,6 +38,14 @@ internal static class SuperBlock
     ];
 
     /// <summary>
+    /// Per-sub-block bytes of a format with 32-element sub-blocks (byte k of <paramref name="perSubBlock"/> for
+    /// sub-block k = 0..7) spread to its two 16-element groups: byte g of the result is byte g / 2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> PerGroup(ulong perSubBlock) =>
+        Vector128.Shuffle(Vector128.CreateScalar(perSubBlock).AsByte(), Vector128.Create((byte)0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7));
+
+    /// <summary>
     /// The 16 short lanes that scale chunk <paramref name="chunk"/>'s <c>vpmaddubsw</c> output: lanes 0..7 carry
     /// group 2c's scale, lanes 8..15 group 2c + 1's (a byte shuffle, then sign extension to shorts).
     /// </summary>

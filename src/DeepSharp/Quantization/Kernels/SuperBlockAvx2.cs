@@ -76,19 +76,7 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
                 sum3 += Finish(code3, sumWeights, d, ref act3);
             }
         }
-        destination = sum0;
-        if (TActs.Count > 1)
-        {
-            Unsafe.Add(ref destination, destinationStride) = sum1;
-        }
-        if (TActs.Count > 2)
-        {
-            Unsafe.Add(ref destination, 2 * destinationStride) = sum2;
-        }
-        if (TActs.Count > 3)
-        {
-            Unsafe.Add(ref destination, 3 * destinationStride) = sum3;
-        }
+        ActivationResults.Store<TActs>(ref destination, destinationStride, sum0, sum1, sum2, sum3);
     }
 
     /// <summary>The unsigned bytes that enter <c>vpmaddubsw</c>: the codes, or <c>|v|</c> for signed values.</summary>

@@ -67,19 +67,7 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
                 sum3 += Finish(code3, sumWeights, d, ref act3);
             }
         }
-        destination = sum0;
-        if (TActs.Count > 1)
-        {
-            Unsafe.Add(ref destination, destinationStride) = sum1;
-        }
-        if (TActs.Count > 2)
-        {
-            Unsafe.Add(ref destination, 2 * destinationStride) = sum2;
-        }
-        if (TActs.Count > 3)
-        {
-            Unsafe.Add(ref destination, 3 * destinationStride) = sum3;
-        }
+        ActivationResults.Store<TActs>(ref destination, destinationStride, sum0, sum1, sum2, sum3);
     }
 
     /// <summary>The block's float contribution: the 16 code lanes folded to 8, then as in the 256-bit kernel.</summary>

@@ -63,19 +63,7 @@ internal readonly struct SuperBlockVector128<TBlock> : IRowKernel
                 sum3 += Finish(code3, weightsLow, weightsHigh, d, ref act3);
             }
         }
-        destination = sum0;
-        if (TActs.Count > 1)
-        {
-            Unsafe.Add(ref destination, destinationStride) = sum1;
-        }
-        if (TActs.Count > 2)
-        {
-            Unsafe.Add(ref destination, 2 * destinationStride) = sum2;
-        }
-        if (TActs.Count > 3)
-        {
-            Unsafe.Add(ref destination, 3 * destinationStride) = sum3;
-        }
+        ActivationResults.Store<TActs>(ref destination, destinationStride, sum0, sum1, sum2, sum3);
     }
 
     /// <summary>One chunk (two groups): <c>scale_2c·Σ v·a + scale_2c+1·Σ v·a</c> in four int lanes.</summary>
