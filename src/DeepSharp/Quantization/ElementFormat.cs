@@ -1,8 +1,14 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
 /// The row loops and argument checks shared by the plain float formats (F32, F16, BF16), whose "blocks" are
-/// single elements dotted with activations of the same type.
+/// single elements dotted with activations of the same type. The scalar reference sums every product in double,
+/// as llama.cpp's scalar path does; the SIMD paths widen each row to floats once (activation rows once per tile)
+/// and use <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>, which sums in float
+/// lanes and so differs by float rounding. <c>TensorPrimitives</c> picks its own vector width.
 /// </summary>
 internal abstract class ElementFormat(GgmlType type, int elementBytes) : IPathFormat
 {
@@ -39,7 +45,9 @@ internal abstract class ElementFormat(GgmlType type, int elementBytes) : IPathFo
     public float Dot(KernelPath path, ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations, int count)
     {
         QuantArgs.ElementDot(Type, count, BlockBytes, weights.Length, activations.Length);
-        return DotRow(CheckPath(path), weights, activations);
+        float result = 0;
+        DotTile(path, weights, weights.Length, 1, activations, 1, count, new Span<float>(ref result), 1);
+        return result;
     }
 
     /// <summary><see cref="DotTile(ReadOnlySpan{byte}, int, int, ReadOnlySpan{byte}, int, int, Span{float}, int)"/> on a given path.</summary>
@@ -51,14 +59,45 @@ internal abstract class ElementFormat(GgmlType type, int elementBytes) : IPathFo
         QuantArgs.Tile(Type, count, BlockBytes, BlockBytes, weightRows.Length, rowBytes, rowCount,
             activations.Length, activationCount, destination.Length, destinationStride);
         CheckPath(path);
-        int bytes = count * BlockBytes;
-        for (int r = 0; r < rowCount; r++)
+        if (rowCount == 0 || activationCount == 0)
         {
-            var row = weightRows.Slice(r * rowBytes, bytes);
+            return;
+        }
+        int bytes = count * BlockBytes;
+        if (path == KernelPath.Scalar)
+        {
+            for (int r = 0; r < rowCount; r++)
+            {
+                var row = weightRows.Slice(r * rowBytes, bytes);
+                for (int t = 0; t < activationCount; t++)
+                {
+                    destination[t * destinationStride + r] = DotScalar(row, activations.Slice(t * bytes, bytes));
+                }
+            }
+            return;
+        }
+        // SIMD: every activation row widened once, each weight row once, then float dots.
+        float[] rented = ArrayPool<float>.Shared.Rent((activationCount + 1) * count);
+        try
+        {
+            var widened = rented.AsSpan(0, (activationCount + 1) * count);
             for (int t = 0; t < activationCount; t++)
             {
-                destination[t * destinationStride + r] = DotRow(path, row, activations.Slice(t * bytes, bytes));
+                Widen(activations.Slice(t * bytes, bytes), widened.Slice((t + 1) * count, count));
             }
+            var row = widened[..count];
+            for (int r = 0; r < rowCount; r++)
+            {
+                Widen(weightRows.Slice(r * rowBytes, bytes), row);
+                for (int t = 0; t < activationCount; t++)
+                {
+                    destination[t * destinationStride + r] = TensorPrimitives.Dot(row, widened.Slice((t + 1) * count, count));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
         }
     }
 
@@ -67,8 +106,11 @@ internal abstract class ElementFormat(GgmlType type, int elementBytes) : IPathFo
 
     public override string ToString() => Type.ToString();
 
-    /// <summary>The dot product of two rows of equal length on a supported <paramref name="path"/>.</summary>
-    protected abstract float DotRow(KernelPath path, ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations);
+    /// <summary>The scalar reference: the dot product of two rows of equal length, summed in double.</summary>
+    protected abstract float DotScalar(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations);
+
+    /// <summary>Widens a row of elements to floats with SIMD.</summary>
+    protected abstract void Widen(ReadOnlySpan<byte> elements, Span<float> destination);
 
     private static KernelPath CheckPath(KernelPath path) =>
         KernelPaths.IsSupported(path) ? path : throw new NotSupportedException($"kernel path {path} is not supported on this processor");

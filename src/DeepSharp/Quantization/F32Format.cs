@@ -1,13 +1,8 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace DeepSharp.Quantization;
 
-/// <summary>
-/// F32: IEEE singles, dotted with F32 activations. The scalar reference keeps the sum in double as llama.cpp's
-/// scalar path does; the SIMD paths use <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>,
-/// which sums in float lanes and so differs by float rounding.
-/// </summary>
+/// <summary>F32: IEEE singles, dotted with F32 activations.</summary>
 internal sealed class F32Format : ElementFormat
 {
     private F32Format()
@@ -29,16 +24,10 @@ internal sealed class F32Format : ElementFormat
         MemoryMarshal.AsBytes(source).CopyTo(destination);
     }
 
-    protected override float DotRow(KernelPath path, ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations)
+    protected override float DotScalar(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations)
     {
         var w = MemoryMarshal.Cast<byte, float>(weights);
         var a = MemoryMarshal.Cast<byte, float>(activations);
-        return path == KernelPath.Scalar ? DotScalar(w, a) : TensorPrimitives.Dot(w, a);
-    }
-
-    /// <summary>The scalar reference: float products summed in double.</summary>
-    private static float DotScalar(ReadOnlySpan<float> w, ReadOnlySpan<float> a)
-    {
         double sum = 0;
         for (int i = 0; i < w.Length; i++)
         {
@@ -46,4 +35,7 @@ internal sealed class F32Format : ElementFormat
         }
         return (float)sum;
     }
+
+    protected override void Widen(ReadOnlySpan<byte> elements, Span<float> destination) =>
+        MemoryMarshal.Cast<byte, float>(elements).CopyTo(destination);
 }

@@ -5,15 +5,11 @@ namespace DeepSharp.Quantization;
 
 /// <summary>
 /// The two 16-bit float formats, F16 and BF16: each element is a little-endian 16-bit pattern widened to
-/// float; activations are rounded to the same type. The scalar reference sums the products of the widened values
-/// in double, as llama.cpp's scalar path does; the SIMD paths widen both rows in chunks and add the chunks'
-/// <see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/> in double, which differs by the
-/// float rounding inside each chunk.
+/// float (whole rows: <see cref="TensorPrimitives.ConvertToSingle(ReadOnlySpan{Half}, Span{float})"/> for F16,
+/// <see cref="Bf16.Widen"/> for BF16); activations are rounded to the same type.
 /// </summary>
 internal sealed class Float16Format : ElementFormat
 {
-    private const int Chunk = 256; // elements widened at a time: two 1 KiB stack buffers
-
     private readonly Func<ushort, float> _widen;
     private readonly Func<float, ushort> _round;
     private readonly WidenRow _widenRow;
@@ -30,7 +26,8 @@ internal sealed class Float16Format : ElementFormat
     private delegate void WidenRow(ReadOnlySpan<ushort> bits, Span<float> destination);
 
     /// <summary>IEEE binary16.</summary>
-    public static Float16Format F16 { get; } = new(GgmlType.F16, Fp16.ToSingle, Fp16.FromSingle, Fp16.Widen);
+    public static Float16Format F16 { get; } = new(GgmlType.F16, Fp16.ToSingle, Fp16.FromSingle,
+        static (bits, destination) => TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<ushort, Half>(bits), destination));
 
     /// <summary>bfloat16.</summary>
     public static Float16Format BF16 { get; } = new(GgmlType.BF16, Bf16.ToSingle, Bf16.FromSingle, Bf16.Widen);
@@ -55,16 +52,10 @@ internal sealed class Float16Format : ElementFormat
         }
     }
 
-    protected override float DotRow(KernelPath path, ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations)
+    protected override float DotScalar(ReadOnlySpan<byte> weights, ReadOnlySpan<byte> activations)
     {
         var w = MemoryMarshal.Cast<byte, ushort>(weights);
         var a = MemoryMarshal.Cast<byte, ushort>(activations);
-        return path == KernelPath.Scalar ? DotScalar(w, a) : DotChunks(w, a);
-    }
-
-    /// <summary>The scalar reference: widened products summed in double.</summary>
-    private float DotScalar(ReadOnlySpan<ushort> w, ReadOnlySpan<ushort> a)
-    {
         double sum = 0;
         for (int i = 0; i < w.Length; i++)
         {
@@ -73,19 +64,6 @@ internal sealed class Float16Format : ElementFormat
         return (float)sum;
     }
 
-    /// <summary>Both rows widened <see cref="Chunk"/> elements at a time; each chunk's float dot added in double.</summary>
-    private float DotChunks(ReadOnlySpan<ushort> w, ReadOnlySpan<ushort> a)
-    {
-        Span<float> wf = stackalloc float[Chunk];
-        Span<float> af = stackalloc float[Chunk];
-        double sum = 0;
-        for (int start = 0; start < w.Length; start += Chunk)
-        {
-            int n = Math.Min(Chunk, w.Length - start);
-            _widenRow(w.Slice(start, n), wf[..n]);
-            _widenRow(a.Slice(start, n), af[..n]);
-            sum += TensorPrimitives.Dot(wf[..n], af[..n]);
-        }
-        return (float)sum;
-    }
+    protected override void Widen(ReadOnlySpan<byte> elements, Span<float> destination) =>
+        _widenRow(MemoryMarshal.Cast<byte, ushort>(elements), destination);
 }

@@ -38,7 +38,7 @@ internal sealed class IQ4NLFormat : ScaledBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: each nibble looks its level up in the codebook with one byte shuffle.</summary>
-    internal readonly struct Decoder : IBlock32
+    internal readonly struct Decoder : IBlock32<Decoder>
     {
         public static int Bytes => 18;
 

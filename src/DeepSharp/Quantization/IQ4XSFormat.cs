@@ -69,7 +69,7 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: codebook levels by byte shuffle; the eight 6-bit scales, each over two groups.</summary>
-    internal readonly struct Decoder : ISuperBlock
+    internal readonly struct Decoder : ISuperBlock<Decoder>
     {
         public static int Bytes => 136;
 

@@ -50,7 +50,7 @@ internal sealed class Q2KFormat : AffineSuperBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: 2-bit codes from <c>qs</c>; scale and min nibbles per 16-element group.</summary>
-    internal readonly struct Decoder : ISuperBlock
+    internal readonly struct Decoder : ISuperBlock<Decoder>
     {
         public static int Bytes => 84;
 

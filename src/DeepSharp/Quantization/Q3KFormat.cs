@@ -80,7 +80,7 @@ internal sealed class Q3KFormat : ScaledSuperBlockFormat
     /// SIMD decoding: codes q = value + 4 (0..7), two low bits from <c>qs</c> and the third from <c>hmask</c>; the
     /// kernels take the 4 back out through the activation group sums.
     /// </summary>
-    internal readonly struct Decoder : ISuperBlock
+    internal readonly struct Decoder : ISuperBlock<Decoder>
     {
         public static int Bytes => 110;
 

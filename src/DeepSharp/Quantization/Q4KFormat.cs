@@ -59,7 +59,7 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: codes are the nibbles of the chunked <c>qs</c>; scales and mins per group.</summary>
-    internal readonly struct Decoder : ISuperBlock
+    internal readonly struct Decoder : ISuperBlock<Decoder>
     {
         public static int Bytes => 144;
 
@@ -84,6 +84,14 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
             var nibble = Vector256.Create((byte)0x0F);
             odd = Vector256.ShiftRightLogical(packed, 4) & nibble;
             return packed & nibble;
+        }
+
+        /// <summary>The same 64 codes at 512 bits: the 32 packed bytes, then the same bytes shifted down a nibble.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<byte> Codes512(ref byte block, int pair)
+        {
+            var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
+            return packed.ToVector512Unsafe().WithUpper(Vector256.ShiftRightLogical(packed.AsUInt16(), 4).AsByte()) & Vector512.Create((byte)0x0F);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -26,7 +26,7 @@ internal sealed class Q4_1Format : AffineBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: the nibbles as codes 0..15.</summary>
-    internal readonly struct Decoder : IBlock32
+    internal readonly struct Decoder : IBlock32<Decoder>
     {
         public static int Bytes => 20;
 

@@ -48,7 +48,7 @@ internal sealed class Q5KFormat : AffineSuperBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: Q4_K's nibbles plus 16 where bit k of <c>qh[l]</c> is set (chunk k, element l).</summary>
-    internal readonly struct Decoder : ISuperBlock
+    internal readonly struct Decoder : ISuperBlock<Decoder>
     {
         public static int Bytes => 176;
 

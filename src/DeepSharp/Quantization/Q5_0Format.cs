@@ -37,7 +37,7 @@ internal sealed class Q5_0Format : ScaledBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: nibble plus fifth bit, minus 16, as signed bytes.</summary>
-    internal readonly struct Decoder : IBlock32
+    internal readonly struct Decoder : IBlock32<Decoder>
     {
         public static int Bytes => 22;
 

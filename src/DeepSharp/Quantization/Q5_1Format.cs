@@ -26,7 +26,7 @@ internal sealed class Q5_1Format : AffineBlockFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: nibble plus fifth bit, codes 0..31.</summary>
-    internal readonly struct Decoder : IBlock32
+    internal readonly struct Decoder : IBlock32<Decoder>
     {
         public static int Bytes => 24;
 

@@ -62,7 +62,7 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
     /// SIMD decoding: the codes q = value + 32 (0..63), low nibble from <c>ql</c> and two high bits from
     /// <c>qh</c>; the kernels take the 32 back out through the activation group sums.
     /// </summary>
-    internal readonly struct Decoder : ISuperBlock
+    internal readonly struct Decoder : ISuperBlock<Decoder>
     {
         public static int Bytes => 210;
 
@@ -96,6 +96,21 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
             var second = Vector256.LoadUnsafe(ref block, (nuint)(64 * half + 32));
             odd = (Vector256.ShiftRightLogical(second, nibbleShift) & nibble) | ((Vector256.ShiftRightLogical(high, bitShift + 2) & two) << 4);
             return (Vector256.ShiftRightLogical(first, nibbleShift) & nibble) | ((Vector256.ShiftRightLogical(high, bitShift) & two) << 4);
+        }
+
+        /// <summary>
+        /// The same 64 codes at 512 bits: chunks r and r + 1 lie back to back in <c>ql[64h ..]</c>, and their top
+        /// bits are bits s..s+1 of <c>qh</c> and of <c>qh</c> shifted down by two (s = 0 or 4); word shifts leak
+        /// bits between neighbouring bytes only into positions the masks drop.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<byte> Codes512(ref byte block, int pair)
+        {
+            int half = pair >> 1, shift = 4 * (pair & 1);
+            var low = Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref block, (nuint)(64 * half)).AsUInt16(), shift).AsByte() & Vector512.Create((byte)0x0F);
+            var bits = Vector256.LoadUnsafe(ref block, (nuint)(Qh + 32 * half));
+            var high = bits.ToVector512Unsafe().WithUpper(Vector256.ShiftRightLogical(bits.AsUInt16(), 2).AsByte());
+            return low | (Vector512.ShiftLeft(high.AsUInt16(), 4 - shift).AsByte() & Vector512.Create((byte)0x30));
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -170,7 +170,7 @@ internal sealed class Q8_0Format : BlockQuantFormat
     private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: the codes as they are stored.</summary>
-    internal readonly struct Decoder : IBlock32
+    internal readonly struct Decoder : IBlock32<Decoder>
     {
         public static int Bytes => 34;
 
@@ -182,5 +182,9 @@ internal sealed class Q8_0Format : BlockQuantFormat
             high = Vector128.LoadUnsafe(ref block, 18);
             return Vector128.LoadUnsafe(ref block, 2);
         }
+
+        /// <summary>One 32-byte load.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) => Vector256.LoadUnsafe(ref block, 2);
     }
 }

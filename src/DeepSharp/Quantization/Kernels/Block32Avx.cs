@@ -17,7 +17,7 @@ namespace DeepSharp.Quantization.Kernels;
 /// differs from the reference, which adds block after block.
 /// </remarks>
 internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
-    where TBlock : struct, IBlock32
+    where TBlock : struct, IBlock32<TBlock>
     where TDot : struct, IByteDot256
 {
     public static void Dot<TActs>(
@@ -53,11 +53,7 @@ internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
 
     /// <summary>The 32 values (or codes) of one block, element j in byte j.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<byte> Values(ref byte block)
-    {
-        var low = TBlock.Values(ref block, out var high);
-        return low.ToVector256Unsafe().WithUpper(high);
-    }
+    internal static Vector256<byte> Values(ref byte block) => TBlock.Values256(ref block);
 
     /// <summary>
     /// Adds one block's <c>scale·Σ v·a</c> to <paramref name="sum"/>: <paramref name="u"/> holds the codes, or

@@ -16,7 +16,7 @@ namespace DeepSharp.Quantization.Kernels;
 /// the scalar reference.
 /// </remarks>
 internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
-    where TBlock : struct, IBlock32
+    where TBlock : struct, IBlock32<TBlock>
 {
     public static void Dot<TActs>(
         ref byte weights, ref float weightScales, int blocks, ref byte activations, nint activationBytes,

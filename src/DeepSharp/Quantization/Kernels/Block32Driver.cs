@@ -21,7 +21,7 @@ internal static class Block32Driver
         ref byte weights, nint rowBytes, int rowCount, ref byte activations, nint activationBytes, int activationCount,
         int blocks, ref float destination, nint destinationStride)
         where TKernel : IBlock32Kernel
-        where TBlock : IBlock32
+        where TBlock : IBlock32<TBlock>
     {
         // Per block: d, and for the affine formats also m (weights) or s (activations), each run in its own half.
         int perBlock = TBlock.IsAffine ? 2 : 1;

@@ -2,7 +2,7 @@ namespace DeepSharp.Quantization.Kernels;
 
 /// <summary>The tile kernels of one 32-element format, one per SIMD path, created once.</summary>
 internal static class Block32Kernels<TBlock>
-    where TBlock : struct, IBlock32
+    where TBlock : struct, IBlock32<TBlock>
 {
     private static readonly TileKernel s_avx512 = Block32Driver.Run<Block32Avx512<TBlock>, TBlock>;
     private static readonly TileKernel s_avxVnni = Block32Driver.Run<Block32Avx<TBlock, VnniByteDot>, TBlock>;

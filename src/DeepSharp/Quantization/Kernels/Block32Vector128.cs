@@ -12,7 +12,7 @@ namespace DeepSharp.Quantization.Kernels;
 /// scalar reference.
 /// </remarks>
 internal readonly struct Block32Vector128<TBlock> : IBlock32Kernel
-    where TBlock : struct, IBlock32
+    where TBlock : struct, IBlock32<TBlock>
 {
     public static void Dot<TActs>(
         ref byte weights, ref float weightScales, int blocks, ref byte activations, nint activationBytes,

@@ -6,7 +6,9 @@ namespace DeepSharp.Quantization.Kernels;
 /// The SIMD decoder of a 32-element weight format (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL). Every such block starts
 /// with its half scale <c>d</c>; the affine ones (Q4_1, Q5_1) follow it with the half minimum <c>m</c>.
 /// </summary>
-internal interface IBlock32
+/// <typeparam name="TSelf">The decoder itself, so that default members can call its other members.</typeparam>
+internal interface IBlock32<TSelf>
+    where TSelf : IBlock32<TSelf>
 {
     /// <summary>Bytes per weight block.</summary>
     static abstract int Bytes { get; }
@@ -23,4 +25,14 @@ internal interface IBlock32
     /// every path shares one decoder.
     /// </summary>
     static abstract Vector128<byte> Values(ref byte block, out Vector128<byte> high);
+
+    /// <summary>
+    /// The 32 values in one ymm register, element j in byte j. Formats whose layout allows it decode them directly
+    /// at this width; the default joins the two 128-bit halves.
+    /// </summary>
+    static virtual Vector256<byte> Values256(ref byte block)
+    {
+        var low = TSelf.Values(ref block, out var high);
+        return low.ToVector256Unsafe().WithUpper(high);
+    }
 }

@@ -8,7 +8,9 @@ namespace DeepSharp.Quantization.Kernels;
 /// its two groups the same one) and, for <see cref="SuperBlockKind.Affine"/> formats, an integer minimum; and per
 /// element a code byte (0..63, or a signed value).
 /// </summary>
-internal interface ISuperBlock
+/// <typeparam name="TSelf">The decoder itself, so that default members can call its other members.</typeparam>
+internal interface ISuperBlock<TSelf>
+    where TSelf : ISuperBlock<TSelf>
 {
     /// <summary>Bytes per weight block.</summary>
     static abstract int Bytes { get; }
@@ -33,6 +35,16 @@ internal interface ISuperBlock
     /// <paramref name="odd"/>, element order, one byte each. 256-bit (AVX2) code.
     /// </summary>
     static abstract Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd);
+
+    /// <summary>
+    /// <see cref="Codes256"/>'s 64 codes in one zmm register (AVX-512). Formats whose layout allows it decode them
+    /// directly at this width; the default joins the two 256-bit halves.
+    /// </summary>
+    static virtual Vector512<byte> Codes512(ref byte block, int pair)
+    {
+        var even = TSelf.Codes256(ref block, pair, out var odd);
+        return even.ToVector512Unsafe().WithUpper(odd);
+    }
 
     /// <summary>
     /// The codes of elements <c>32c .. 32c + 15</c> (group 2c, returned) and <c>32c + 16 .. 32c + 31</c>

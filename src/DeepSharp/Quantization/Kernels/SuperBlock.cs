@@ -54,12 +54,22 @@ internal static class SuperBlock
         Avx2.ConvertToVector256Int16(Ssse3.Shuffle(scales, Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(ChunkScaleShuffle), (nuint)(16 * chunk)).AsSByte()));
 
     /// <summary>
+    /// The 32 short lanes that scale the <c>vpmaddubsw</c> output of elements <c>64p .. 64p + 63</c> in a zmm
+    /// register: eight lanes each for groups 4p..4p+3. <paramref name="scalesTwice"/> holds the 16 group scales in
+    /// both 128-bit lanes, so one in-lane byte shuffle (rows 2p and 2p + 1 of the chunk table) and one sign
+    /// extension build all four.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<short> QuarterScales(Vector256<sbyte> scalesTwice, int pair) =>
+        Avx512BW.ConvertToVector512Int16(Avx2.Shuffle(scalesTwice, Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(ChunkScaleShuffle), (nuint)(32 * pair)).AsSByte()));
+
+    /// <summary>
     /// What multiplies each activation group sum, as 16 shorts: the minimums (affine), the scales times the code
     /// offset 2^k (offset), or nothing (signed).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<short> SumWeights<TBlock>(Vector128<sbyte> scales, Vector128<byte> mins)
-        where TBlock : ISuperBlock => TBlock.Kind switch
+        where TBlock : ISuperBlock<TBlock> => TBlock.Kind switch
         {
             SuperBlockKind.Affine => Avx2.ConvertToVector256Int16(mins).AsInt16(),
             SuperBlockKind.Offset => Avx2.ConvertToVector256Int16(scales) << TBlock.OffsetShift,
@@ -74,7 +84,7 @@ internal static class SuperBlock
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Finish<TBlock>(Vector256<int> code, Vector256<int> weighted, Vector128<float> scales, ref byte act)
-        where TBlock : ISuperBlock
+        where TBlock : ISuperBlock<TBlock>
     {
         float da = Unsafe.ReadUnaligned<float>(ref act);
         float d = scales.ToScalar();
@@ -96,7 +106,7 @@ internal static class SuperBlock
     /// <summary>The reference's float expression on integer totals (for kernels that reduce their own lanes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Finish<TBlock>(int code, int weighted, Vector128<float> scales, ref byte act)
-        where TBlock : ISuperBlock
+        where TBlock : ISuperBlock<TBlock>
     {
         float da = Unsafe.ReadUnaligned<float>(ref act);
         float d = scales.ToScalar();

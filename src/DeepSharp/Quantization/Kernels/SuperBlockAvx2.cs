@@ -23,7 +23,7 @@ namespace DeepSharp.Quantization.Kernels;
 /// </para>
 /// </remarks>
 internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
-    where TBlock : struct, ISuperBlock
+    where TBlock : struct, ISuperBlock<TBlock>
 {
     public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount

@@ -6,15 +6,15 @@ namespace DeepSharp.Quantization.Kernels;
 
 /// <summary>The 512-bit (AVX-512BW) kernel of the 256-element formats.</summary>
 /// <remarks>
-/// Lanes: a zmm register holds 64 elements, chunks 2p and 2p + 1 as decoded by the 256-bit decoder, so the 32
-/// shorts of <c>vpmaddubsw</c> are pair sums of groups 4p..4p+3, eight shorts each, and the scale shorts are the
-/// two 256-bit chunk scales side by side. Signed values take their sign as in <see cref="Block32Avx512{TBlock}"/>
+/// Lanes: a zmm register holds 64 elements, chunks 2p and 2p + 1 (<see cref="ISuperBlock{TSelf}.Codes512"/>), so the
+/// 32 shorts of <c>vpmaddubsw</c> are pair sums of groups 4p..4p+3, eight shorts each, scaled by
+/// <see cref="SuperBlock.QuarterScales"/>. Signed values take their sign as in <see cref="Block32Avx512{TBlock}"/>
 /// (<c>(a ^ n) − n</c>, n = all ones where v &lt; 0). The block then finishes exactly as in
 /// <see cref="SuperBlockAvx2{TBlock}"/>: per-block integer sums, the reference's float expression, blocks added in
 /// order, so the result equals the scalar reference bit for bit.
 /// </remarks>
 internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
-    where TBlock : struct, ISuperBlock
+    where TBlock : struct, ISuperBlock<TBlock>
 {
     public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
@@ -28,12 +28,12 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
             ref byte act2 = ref Unsafe.Add(ref act0, 2 * activationBytes);
             ref byte act3 = ref Unsafe.Add(ref act0, 3 * activationBytes);
             var scales = TBlock.GroupScales(ref block, out var mins);
+            var scalesTwice = scales.ToVector256Unsafe().WithUpper(scales);
             Vector512<int> code0 = default, code1 = default, code2 = default, code3 = default;
             for (int p = 0; p < 4; p++)
             {
-                var even = TBlock.Codes256(ref block, p, out var odd);
-                var codes = even.ToVector512Unsafe().WithUpper(odd);
-                var chunkScales = SuperBlock.ChunkScales(scales, 2 * p).ToVector512Unsafe().WithUpper(SuperBlock.ChunkScales(scales, 2 * p + 1));
+                var codes = TBlock.Codes512(ref block, p);
+                var chunkScales = SuperBlock.QuarterScales(scalesTwice, p);
                 var magnitudes = TBlock.Kind == SuperBlockKind.Signed ? Avx512BW.Abs(codes.AsSByte()) : codes;
                 var negative = TBlock.Kind == SuperBlockKind.Signed ? Vector512.LessThan(codes.AsSByte(), Vector512<sbyte>.Zero) : default;
                 nuint offset = (nuint)(SuperBlock.Codes + 64 * p);

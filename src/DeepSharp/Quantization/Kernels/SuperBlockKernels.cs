@@ -2,7 +2,7 @@ namespace DeepSharp.Quantization.Kernels;
 
 /// <summary>The tile kernels of one 256-element format, one per SIMD path, created once.</summary>
 internal static class SuperBlockKernels<TBlock>
-    where TBlock : struct, ISuperBlock
+    where TBlock : struct, ISuperBlock<TBlock>
 {
     private static readonly TileKernel s_avx512 = TileDriver.Run<SuperBlockAvx512<TBlock>>;
     private static readonly TileKernel s_avx2 = TileDriver.Run<SuperBlockAvx2<TBlock>>;

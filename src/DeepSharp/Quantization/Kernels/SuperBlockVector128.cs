@@ -12,7 +12,7 @@ namespace DeepSharp.Quantization.Kernels;
 /// bit for bit, as in <see cref="SuperBlockAvx2{TBlock}"/>.
 /// </remarks>
 internal readonly struct SuperBlockVector128<TBlock> : IRowKernel
-    where TBlock : struct, ISuperBlock
+    where TBlock : struct, ISuperBlock<TBlock>
 {
     public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
