@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using DeepSharp.Quantization.Kernels;
 
 namespace DeepSharp.Quantization;
@@ -51,5 +52,10 @@ internal sealed class IQ4NLFormat : ScaledBlockFormat
             high = Vector128.ShuffleNative(Iq4Codebook.Levels, high);
             return Vector128.ShuffleNative(Iq4Codebook.Levels, low);
         }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            Avx2.Shuffle(Vector256.Create(Iq4Codebook.Levels, Iq4Codebook.Levels), LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 2)));
     }
 }

@@ -51,5 +51,10 @@ internal sealed class Q4_0Format : ScaledBlockFormat
             high -= eight;
             return low - eight;
         }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 2)) - Vector256.Create((byte)8);
     }
 }

@@ -34,5 +34,10 @@ internal sealed class Q4_1Format : AffineBlockFormat
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<byte> Values(ref byte block, out Vector128<byte> high) => LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 4), out high);
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 4));
     }
 }

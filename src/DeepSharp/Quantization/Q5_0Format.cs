@@ -52,5 +52,10 @@ internal sealed class Q5_0Format : ScaledBlockFormat
             high = (high | fifthHigh) - sixteen;
             return (low | fifthLow) - sixteen;
         }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            (LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 6)) | LegacyCodes.FifthBits256(ref Unsafe.Add(ref block, 2))) - Vector256.Create((byte)16);
     }
 }

@@ -40,5 +40,10 @@ internal sealed class Q5_1Format : AffineBlockFormat
             high |= fifthHigh;
             return low | fifthLow;
         }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 8)) | LegacyCodes.FifthBits256(ref Unsafe.Add(ref block, 4));
     }
 }

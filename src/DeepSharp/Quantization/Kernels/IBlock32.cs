@@ -27,8 +27,8 @@ internal interface IBlock32<TSelf>
     static abstract Vector128<byte> Values(ref byte block, out Vector128<byte> high);
 
     /// <summary>
-    /// The 32 values in one ymm register, element j in byte j. Formats whose layout allows it decode them directly
-    /// at this width; the default joins the two 128-bit halves.
+    /// The 32 values in one ymm register, element j in byte j, for the AVX2 and AVX-512 paths (so it may use AVX2).
+    /// Formats decode them directly at this width; the default joins the two 128-bit halves.
     /// </summary>
     static virtual Vector256<byte> Values256(ref byte block)
     {
