@@ -49,17 +49,13 @@ internal sealed class Q8KFormat : BlockQuantFormat
     /// </summary>
     protected override void QuantizeBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block)
     {
-        switch (path)
+        if (path == KernelPath.Scalar)
         {
-            case KernelPath.Scalar:
-                QuantizeBlock(x, block);
-                break;
-            case KernelPath.Vector128:
-                QuantizeBlock128(x, block);
-                break;
-            default:
-                QuantizeBlock256(x, block);
-                break;
+            QuantizeBlock(x, block);
+        }
+        else
+        {
+            QuantizeBlockSimd(x, block);
         }
     }
 
@@ -96,56 +92,15 @@ internal sealed class Q8KFormat : BlockQuantFormat
     }
 
     /// <summary>
-    /// The reference quantizer with 256-bit registers, writing the same bytes. The running maximum per lane takes a
-    /// value only when it is strictly greater, as the reference does, so NaNs never enter; the lanes then combine by
-    /// the same rule (a maximum is exact in any order). The element of largest magnitude that comes first is found
-    /// by comparing magnitudes with that maximum. Codes are <c>x·iscale</c> rounded to nearest even
-    /// (<c>Vector256.Round</c>, as <see cref="MathF.Round(float)"/>), converted with saturation (NaN gives 0, as
-    /// the scalar cast), capped at 127 and narrowed; the group sums are lane sums.
+    /// The reference quantizer with 128-bit registers (portable; every SIMD path runs it), writing the same bytes.
+    /// The running maximum per lane takes a value only when it is strictly greater, as the reference does, so NaNs
+    /// never enter; the lanes then combine by the same rule (a maximum is exact in any order). The element of
+    /// largest magnitude that comes first is found by comparing magnitudes with that maximum. Codes are
+    /// <c>x·iscale</c> rounded to nearest even (<c>Vector128.Round</c>, as <see cref="MathF.Round(float)"/>),
+    /// converted with saturation (NaN gives 0, as the scalar cast), capped at 127 and narrowed; the group sums are
+    /// lane sums.
     /// </summary>
-    private static void QuantizeBlock256(ReadOnlySpan<float> x, Span<byte> block)
-    {
-        ref float source = ref MemoryMarshal.GetReference(x);
-        var lanes = Vector256<float>.Zero;
-        for (int i = 0; i < 256; i += 8)
-        {
-            var a = Vector256.Abs(Vector256.LoadUnsafe(ref source, (nuint)i));
-            lanes = Vector256.ConditionalSelect(Vector256.GreaterThan(a, lanes), a, lanes);
-        }
-        float amax = 0;
-        for (int i = 0; i < Vector256<float>.Count; i++)
-        {
-            amax = lanes.GetElement(i) > amax ? lanes.GetElement(i) : amax;
-        }
-        if (amax == 0)
-        {
-            block.Clear();
-            return;
-        }
-        var target = Vector256.Create(amax);
-        int first = 0;
-        while (!Vector256.EqualsAny(Vector256.Abs(Vector256.LoadUnsafe(ref source, (nuint)first)), target))
-        {
-            first += 8;
-        }
-        first += BitOperations.TrailingZeroCount(Vector256.Equals(Vector256.Abs(Vector256.LoadUnsafe(ref source, (nuint)first)), target).ExtractMostSignificantBits());
-        float iscale = -127f / x[first];
-        var scale = Vector256.Create(iscale);
-        var cap = Vector256.Create(127);
-        ref byte codes = ref block[CodesOffset];
-        for (int g = 0; g < 16; g++)
-        {
-            var low = Vector256.Min(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref source, (nuint)(16 * g)) * scale)), cap);
-            var high = Vector256.Min(Vector256.ConvertToInt32(Vector256.Round(Vector256.LoadUnsafe(ref source, (nuint)(16 * g + 8)) * scale)), cap);
-            var bytes = Vector256.Narrow(Vector256.Narrow(low, high), Vector256<short>.Zero).AsByte();
-            bytes.GetLower().StoreUnsafe(ref codes, (nuint)(16 * g));
-            BinaryPrimitives.WriteInt16LittleEndian(block.Slice(SumsOffset + 2 * g, 2), (short)Vector256.Sum(low + high));
-        }
-        BinaryPrimitives.WriteSingleLittleEndian(block, 1 / iscale);
-    }
-
-    /// <summary><see cref="QuantizeBlock256"/> with 128-bit registers.</summary>
-    private static void QuantizeBlock128(ReadOnlySpan<float> x, Span<byte> block)
+    private static void QuantizeBlockSimd(ReadOnlySpan<float> x, Span<byte> block)
     {
         ref float source = ref MemoryMarshal.GetReference(x);
         var lanes = Vector128<float>.Zero;

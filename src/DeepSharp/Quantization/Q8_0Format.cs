@@ -46,47 +46,21 @@ internal sealed class Q8_0Format : BlockQuantFormat
     }
 
     /// <summary>
-    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> on <paramref name="path"/>: the SIMD forms apply the same float operations lane
-    /// by lane, so they write the same bytes and return the same sum and <c>d</c>.
+    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> on <paramref name="path"/>: every SIMD
+    /// path runs <see cref="QuantizeCodesSimd"/>, which writes the same bytes and returns the same sum and <c>d</c>.
     /// </summary>
-    internal static int QuantizeCodes(KernelPath path, ReadOnlySpan<float> x, Span<byte> codes, out float d) => path switch
-    {
-        KernelPath.Scalar => QuantizeCodes(x, codes, out d),
-        KernelPath.Vector128 => QuantizeCodes128(x, codes, out d),
-        _ => QuantizeCodes256(x, codes, out d),
-    };
+    internal static int QuantizeCodes(KernelPath path, ReadOnlySpan<float> x, Span<byte> codes, out float d) =>
+        path == KernelPath.Scalar ? QuantizeCodes(x, codes, out d) : QuantizeCodesSimd(x, codes, out d);
 
     /// <summary>
-    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> for 32 values in four 256-bit registers. <c>max|x|</c>: <c>Vector256.Max</c> is
-    /// IEEE maximum, NaN-propagating like <see cref="MathF.Max(float, float)"/>, and a maximum is exact in any
-    /// order. Codes: <c>x·(1/d)</c> as in the reference, rounded half away from zero by <see cref="RoundAway(Vector256{float})"/>,
-    /// then narrowed int → short → byte, which keeps the low byte as the reference's cast does.
+    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> for 32 values in 128-bit registers
+    /// (portable; activation rows are small next to the weights, so wider registers would buy little). The same
+    /// float operations lane by lane: <c>max|x|</c> with <c>Vector128.Max</c>, which is IEEE maximum and
+    /// NaN-propagating like <see cref="MathF.Max(float, float)"/> (a maximum is exact in any order); codes
+    /// <c>x·(1/d)</c> rounded half away from zero by <see cref="RoundAway"/>, then narrowed int → short → byte,
+    /// which keeps the low byte as the reference's cast does.
     /// </summary>
-    private static int QuantizeCodes256(ReadOnlySpan<float> x, Span<byte> codes, out float d)
-    {
-        ref float source = ref MemoryMarshal.GetReference(x);
-        var x0 = Vector256.LoadUnsafe(ref source);
-        var x1 = Vector256.LoadUnsafe(ref source, 8);
-        var x2 = Vector256.LoadUnsafe(ref source, 16);
-        var x3 = Vector256.LoadUnsafe(ref source, 24);
-        var lanes = Vector256.Max(Vector256.Max(Vector256.Abs(x0), Vector256.Abs(x1)), Vector256.Max(Vector256.Abs(x2), Vector256.Abs(x3)));
-        float amax = 0;
-        for (int i = 0; i < Vector256<float>.Count; i++)
-        {
-            amax = MathF.Max(amax, lanes.GetElement(i));
-        }
-        d = amax / 127;
-        var id = Vector256.Create(d != 0 ? 1 / d : 0);
-        var q0 = RoundAway(x0 * id);
-        var q1 = RoundAway(x1 * id);
-        var q2 = RoundAway(x2 * id);
-        var q3 = RoundAway(x3 * id);
-        Vector256.Narrow(Vector256.Narrow(q0, q1), Vector256.Narrow(q2, q3)).AsByte().StoreUnsafe(ref MemoryMarshal.GetReference(codes));
-        return Vector256.Sum((q0 + q1) + (q2 + q3));
-    }
-
-    /// <summary><see cref="QuantizeCodes256"/> with eight 128-bit registers.</summary>
-    private static int QuantizeCodes128(ReadOnlySpan<float> x, Span<byte> codes, out float d)
+    private static int QuantizeCodesSimd(ReadOnlySpan<float> x, Span<byte> codes, out float d)
     {
         ref float source = ref MemoryMarshal.GetReference(x);
         var lanes = Vector128<float>.Zero;
@@ -120,15 +94,6 @@ internal sealed class Q8_0Format : BlockQuantFormat
     /// fraction <c>v − trunc(v)</c> are exact, and one is added away from zero when the fraction's magnitude is at
     /// least one half. A NaN lane stays NaN and converts to 0, as the scalar cast does.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> RoundAway(Vector256<float> v)
-    {
-        var whole = Vector256.Truncate(v);
-        var up = Vector256.GreaterThanOrEqual(Vector256.Abs(v - whole), Vector256.Create(0.5f));
-        return Vector256.ConvertToInt32(whole + (up & Vector256.CopySign(Vector256<float>.One, v)));
-    }
-
-    /// <summary><see cref="RoundAway(Vector256{float})"/> for four lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> RoundAway(Vector128<float> v)
     {
