@@ -1,6 +1,4 @@
 using DeepSharp.Compute;
-using DeepSharp.Inference;
-using DeepSharp.Models;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.PeerTests;
@@ -17,12 +15,9 @@ public sealed class DenseLogitTests(ITestOutputHelper output)
     /// spread; leaving out Llama-3.1's rope_freqs alone gives 1.4e-2, so the bound is tight enough to see it.
     /// </summary>
     [Theory]
-    [InlineData("tiny-llama", false)]
-    [InlineData("tiny-llama", true)]
-    [InlineData("tiny-qwen2", false)]
-    [InlineData("tiny-qwen3", false)]
-    public void F32LogitsMatchLlamaCpp(string preset, bool ropeFrequencyFactors) =>
-        Compare(preset, GgmlType.F32, KvCacheType.F32, ropeFrequencyFactors, relativeTolerance: 1e-4f);
+    [MemberData(nameof(PeerFixtures.Variants), MemberType = typeof(PeerFixtures))]
+    public void F32LogitsMatchLlamaCpp(string preset, string variant) =>
+        Compare(preset, GgmlType.F32, KvCacheType.F32, variant, relativeTolerance: 1e-4f);
 
     /// <summary>
     /// Float weight types and the F16 cache. Both sides round activations to the weight's partner type, so the
@@ -35,21 +30,12 @@ public sealed class DenseLogitTests(ITestOutputHelper output)
     [InlineData("tiny-qwen3", GgmlType.BF16, KvCacheType.F16, 1e-2f)]
     [InlineData("tiny-llama", GgmlType.F32, KvCacheType.F16, 5e-4f)]
     public void FloatTypesMatchLlamaCpp(string preset, GgmlType type, KvCacheType kv, float relativeTolerance) =>
-        Compare(preset, type, kv, false, relativeTolerance);
+        Compare(preset, type, kv, "", relativeTolerance);
 
-    private void Compare(string preset, GgmlType type, KvCacheType kv, bool ropeFrequencyFactors, float relativeTolerance)
+    private void Compare(string preset, GgmlType type, KvCacheType kv, string variant, float relativeTolerance)
     {
-        string path = PeerFixtures.Get(preset, type, ropeFrequencyFactors);
-        int[] tokens = PeerFixtures.Tokens(40);
-        float[][] reference;
-        using (var llama = LlamaCppReference.Load(path))
-        {
-            reference = llama.Logits(tokens, kvF32: kv == KvCacheType.F32);
-        }
-        using var model = TransformerModel.Load(path);
-        var session = new InferenceSession(model, new SessionOptions { KvCacheType = kv, BatchSize = 16 });
-        var c = LogitComparison.Of(session.EvaluateAll(tokens), reference);
-        output.WriteLine($"{preset}{(ropeFrequencyFactors ? " +rope_freqs" : "")} {type}, KV {kv}: {c}");
+        var c = LogitComparison.OfModel(PeerFixtures.Get(preset, type, variant), PeerFixtures.Tokens(40), kv);
+        output.WriteLine($"{preset} {variant} {type}, KV {kv}: {c}");
         Assert.True(c.RelativeMaxDiff < relativeTolerance, c.ToString());
         Assert.Equal(0, c.Top1Mismatches);
         Assert.Equal(0, c.Top10RealMismatches);

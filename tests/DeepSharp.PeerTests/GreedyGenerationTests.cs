@@ -14,13 +14,10 @@ namespace DeepSharp.PeerTests;
 public sealed class GreedyGenerationTests(ITestOutputHelper output)
 {
     [Theory]
-    [InlineData("tiny-llama", false)]
-    [InlineData("tiny-llama", true)]
-    [InlineData("tiny-qwen2", false)]
-    [InlineData("tiny-qwen3", false)]
-    public void ThirtyTwoGreedyTokensEqualLlamaCpp(string preset, bool ropeFrequencyFactors)
+    [MemberData(nameof(PeerFixtures.Variants), MemberType = typeof(PeerFixtures))]
+    public void ThirtyTwoGreedyTokensEqualLlamaCpp(string preset, string variant)
     {
-        string path = PeerFixtures.Get(preset, GgmlType.F32, ropeFrequencyFactors);
+        string path = PeerFixtures.Get(preset, GgmlType.F32, variant);
         int[] prompt = PeerFixtures.Tokens(12, seed: 23);
         int[] expected;
         using (var llama = LlamaCppReference.Load(path))
@@ -30,8 +27,8 @@ public sealed class GreedyGenerationTests(ITestOutputHelper output)
         using var model = TransformerModel.Load(path);
         var session = new InferenceSession(model, new SessionOptions { KvCacheType = KvCacheType.F32, BatchSize = 8 });
         var steps = TokenGenerator.Generate(session, prompt, new GenerationOptions { MaxTokens = 32, Sampling = SamplingOptions.Greedy }).ToArray();
-        output.WriteLine($"{preset}: llama.cpp {string.Join(",", expected)}");
-        output.WriteLine($"{preset}: ours      {string.Join(",", steps.Select(s => s.Token))}");
+        output.WriteLine($"{preset} {variant}: llama.cpp {string.Join(",", expected)}");
+        output.WriteLine($"{preset} {variant}: ours      {string.Join(",", steps.Select(s => s.Token))}");
         Assert.Equal(expected, steps.Select(s => s.Token).ToArray());
         Assert.Equal(FinishReason.Length, steps[^1].Finish);
         Assert.True(expected.Distinct().Count() > 4, "the reference continuation is degenerate; the comparison would prove little");

@@ -1,4 +1,5 @@
 using DeepSharp.Fixtures;
+using DeepSharp.Models;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.PeerTests;
@@ -15,19 +16,33 @@ internal static class PeerFixtures
     /// </summary>
     public const float WeightSigma = 0.1f;
 
-    /// <summary>The path of the fixture for this preset and type (written on first use).</summary>
-    public static string Get(string preset, GgmlType type, bool ropeFrequencyFactors = false)
+    /// <summary>
+    /// The path of the fixture for this preset and type (written on first use). Variants: "ropefreqs" (Llama-3.1
+    /// rope_freqs), "tied" (no output.weight), "wide-heads" (head size 96, so heads × head size ≠ model width),
+    /// "linear" (RoPE linear scaling ×2), "yarn" (YaRN ×4 from an original context of 128).
+    /// </summary>
+    public static string Get(string preset, GgmlType type, string variant = "")
     {
-        string name = $"{preset}-{type}{(ropeFrequencyFactors ? "-ropefreqs" : "")}";
+        string name = $"{preset}-{type}{(variant.Length > 0 ? "-" + variant : "")}";
         lock (s_paths)
         {
             if (!s_paths.TryGetValue(name, out string? path))
             {
                 path = s_dir.Value.File(name + ".gguf");
-                var spec = new FixtureSpec(name, FixturePresets.Get(preset), type, Seed: 11)
+                var config = FixturePresets.Get(preset);
+                config = variant switch
+                {
+                    "" or "ropefreqs" => config,
+                    "tied" => config with { TiedEmbeddings = true },
+                    "wide-heads" => config with { KeyLength = 96, ValueLength = 96, RopeDimensionCount = 96 },
+                    "linear" => config with { RopeScaling = new RopeScaling("linear", 2, config.ContextLength) },
+                    "yarn" => config with { RopeScaling = new RopeScaling("yarn", 4, 128) },
+                    _ => throw new ArgumentException($"unknown fixture variant '{variant}'", nameof(variant)),
+                };
+                var spec = new FixtureSpec(name, config, type, Seed: 11)
                 {
                     WeightSigma = WeightSigma,
-                    RopeFrequencyFactors = ropeFrequencyFactors,
+                    RopeFrequencyFactors = variant == "ropefreqs",
                 };
                 ModelFixtureWriter.Write(spec, path);
                 s_paths[name] = path;
@@ -35,6 +50,19 @@ internal static class PeerFixtures
             return path;
         }
     }
+
+    /// <summary>Every (preset, variant) pair the F32 comparisons run on.</summary>
+    public static TheoryData<string, string> Variants => new()
+    {
+        { "tiny-llama", "" },
+        { "tiny-llama", "ropefreqs" },
+        { "tiny-llama", "linear" },
+        { "tiny-qwen2", "" },
+        { "tiny-qwen2", "tied" },
+        { "tiny-qwen3", "" },
+        { "tiny-qwen3", "wide-heads" },
+        { "tiny-qwen3", "yarn" },
+    };
 
     /// <summary>A fixed, seeded token sequence of <paramref name="count"/> ordinary (non-special) ids.</summary>
     public static int[] Tokens(int count, int seed = 5)

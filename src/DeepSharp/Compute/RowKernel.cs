@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.Compute;
@@ -9,17 +10,23 @@ namespace DeepSharp.Compute;
 /// </summary>
 internal abstract class RowKernel
 {
+    private static readonly ConcurrentDictionary<GgmlType, RowKernel> s_quantized = new();
+
     [ThreadStatic]
     private static float[]? t_row;
 
-    /// <summary>The kernel for weights of <paramref name="type"/>.</summary>
+    /// <summary>
+    /// The kernel for weights of <paramref name="type"/>: the float types have vectorised kernels here; block formats
+    /// use <see cref="QuantFormats"/>.
+    /// </summary>
     /// <exception cref="NotSupportedException">DeepSharp cannot compute with this type.</exception>
     public static RowKernel For(GgmlType type, string tensorName) => type switch
     {
         GgmlType.F32 => F32RowKernel.Instance,
         GgmlType.F16 => F16RowKernel.Instance,
         GgmlType.BF16 => BF16RowKernel.Instance,
-        _ => throw new NotSupportedException($"tensor '{tensorName}' has type {type}, which DeepSharp cannot compute with yet"),
+        _ when QuantFormats.IsSupported(type) => s_quantized.GetOrAdd(type, t => new QuantRowKernel(QuantFormats.Get(t))),
+        _ => throw new NotSupportedException($"tensor '{tensorName}' has type {type}, which DeepSharp cannot compute with"),
     };
 
     /// <summary>Bytes of a prepared activation row of <paramref name="columns"/> values.</summary>

@@ -75,7 +75,7 @@ public sealed class SyntheticVocabulary
     }
 
     /// <summary>The GPT-2 byte-to-unicode alphabet: the character that stands for each byte 0..255.</summary>
-    internal static char[] ByteAlphabet()
+    public static char[] ByteAlphabet()
     {
         var map = new char[256];
         int next = 256;

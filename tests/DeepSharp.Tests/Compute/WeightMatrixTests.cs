@@ -84,6 +84,37 @@ public sealed unsafe class WeightMatrixTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(GgmlType.Q8_0)]
+    [InlineData(GgmlType.Q4_K)]
+    public void QuantizedMatMulEqualsTheProductOfDecodedValues(GgmlType type)
+    {
+        // Weights: random values encoded by the format; activations: quantized to the dot type as llama.cpp does.
+        const int rows = 5, columns = 256;
+        var format = QuantFormats.Get(type);
+        var bytes = new byte[format.RowBytes(rows * columns)];
+        format.Quantize(Random(rows * columns, 8), bytes);
+        var m = new WeightMatrix("q", type, rows, columns, Native(bytes));
+        float[] x = Random(columns, 9);
+        var y = new float[rows];
+        m.MatMul(x, 1, y, ComputePool.Shared);
+        var weights = new float[rows * columns];
+        format.Dequantize(bytes, weights);
+        var activation = new byte[format.ActivationBytes(columns)];
+        format.QuantizeActivations(x, activation);
+        var xq = new float[columns];
+        QuantFormats.Get(format.DotType).Dequantize(activation, xq);
+        for (int r = 0; r < rows; r++)
+        {
+            double sum = 0;
+            for (int c = 0; c < columns; c++)
+            {
+                sum += (double)weights[r * columns + c] * xq[c];
+            }
+            Assert.Equal(sum, y[r], 1e-3);
+        }
+    }
+
     [Fact]
     public void ThreadCountDoesNotChangeTheResult()
     {
@@ -119,7 +150,7 @@ public sealed unsafe class WeightMatrixTests : IDisposable
         Assert.Throws<ArgumentException>(() => new WeightMatrix("w", GgmlType.Q8_0, 4, 8, bytes));
         var m = new WeightMatrix("w", GgmlType.F32, 4, 8, bytes);
         Assert.Throws<ArgumentException>(() => m.MatMul(new float[8], 2, new float[8], ComputePool.Shared));
-        var error = Assert.Throws<NotSupportedException>(() => new WeightMatrix("blk.0.x", GgmlType.IQ4_XS, 1, 256, Native(new byte[136])));
+        var error = Assert.Throws<NotSupportedException>(() => new WeightMatrix("blk.0.x", GgmlType.IQ2_XXS, 1, 256, Native(new byte[66])));
         Assert.Contains("blk.0.x", error.Message);
     }
 }

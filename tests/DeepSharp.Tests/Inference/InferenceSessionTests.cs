@@ -95,6 +95,43 @@ public sealed class InferenceSessionTests
         Assert.Contains((-1, "result_output", 1), sink.Seen);
     }
 
+    [Fact]
+    public void DecodingAllocatesNothingOnceWarm()
+    {
+        using var model = TinyModels.Model("tiny-qwen3");
+        // One thread: all work runs on this thread, where allocations are counted.
+        using var pool = new ComputePool(1);
+        var session = new InferenceSession(model, new SessionOptions { Pool = pool });
+        session.Evaluate(s_prompt);
+        int[] next = [7];
+        // Warm up past tiered compilation's call-count threshold: promoting methods to tier 1 can allocate on the
+        // calling thread, which is the JIT's cost, not the decode loop's. Then the steady state must allocate
+        // nothing; the smallest of three windows is taken so a late tier-up does not count.
+        int start = session.Position;
+        for (int round = 0; round < 4; round++)
+        {
+            session.Rewind(start);
+            for (int i = 0; i < 40; i++)
+            {
+                next[0] = (i * 7) % 290;
+                session.Evaluate(next);
+            }
+        }
+        long fewest = long.MaxValue;
+        for (int window = 0; window < 3; window++)
+        {
+            session.Rewind(start);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 40; i++)
+            {
+                next[0] = (i * 13) % 290;
+                session.Evaluate(next);
+            }
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, fewest);
+    }
+
     private sealed class RecordingSink : IActivationSink
     {
         public List<(int, string, int)> Seen { get; } = [];

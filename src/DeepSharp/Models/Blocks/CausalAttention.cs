@@ -48,7 +48,8 @@ internal static unsafe class CausalAttention
     {
         if (buffer is null || buffer.Length < length)
         {
-            buffer = new float[Math.Max(length, 256)];
+            // Grow geometrically: the score row gains one entry per decoded token.
+            buffer = new float[Math.Max(length, Math.Max(256, (buffer?.Length ?? 0) * 2))];
         }
         return buffer.AsSpan(0, length);
     }

@@ -1,0 +1,3 @@
+using DeepSharp.Training.Cli;
+
+return TrainCommand.Run(args);
