@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -30,4 +35,27 @@ internal sealed class IQ4NLFormat : ScaledBlockFormat
 
     protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
         LegacyCodes.PackNibbles(codes, block.Slice(2, 16));
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: each nibble looks its level up in the codebook with one byte shuffle.</summary>
+    internal readonly struct Decoder : IBlock32<Decoder>
+    {
+        public static int Bytes => 18;
+
+        public static bool IsAffine => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
+        {
+            var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 2), out high);
+            high = Vector128.ShuffleNative(Iq4Codebook.Levels, high);
+            return Vector128.ShuffleNative(Iq4Codebook.Levels, low);
+        }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            Avx2.Shuffle(Vector256.Create(Iq4Codebook.Levels, Iq4Codebook.Levels), LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 2)));
+    }
 }

@@ -1,4 +1,8 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
 
 namespace DeepSharp.Quantization;
 
@@ -60,5 +64,60 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
             LegacyCodes.PackNibbles(codes.Slice(32 * b, 32), block.Slice(Qs + 16 * b, 16));
         }
         BinaryPrimitives.WriteUInt16LittleEndian(block.Slice(2, 2), (ushort)high);
+    }
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: codebook levels by byte shuffle; the eight 6-bit scales, each over two groups.</summary>
+    internal readonly struct Decoder : ISuperBlock<Decoder>
+    {
+        public static int Bytes => 136;
+
+        public static SuperBlockKind Kind => SuperBlockKind.Signed;
+
+        public static int OffsetShift => 0;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> FloatScales(ref byte block) => Vector128.CreateScalar(Fp16.Read(ref block, 0));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
+        {
+            mins = default;
+            uint low = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, ScalesLow));
+            uint high = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref block, 2));
+            ulong stored = 0;
+            for (int b = 0; b < 8; b++)
+            {
+                ulong scale = ((low >> (4 * b)) & 0xF) | (((high >> (2 * b)) & 3) << 4);
+                stored |= scale << (8 * b);
+            }
+            return SuperBlock.PerGroup(stored).AsSByte() - Vector128.Create((sbyte)32);
+        }
+
+        /// <summary>
+        /// Sub-blocks 2p and 2p + 1 are <c>qs[32p .. 32p + 31]</c>: the low nibbles of each 16-byte half are its
+        /// elements 0..15, the high nibbles 16..31, so the two 128-bit halves of the low and high nibble vectors
+        /// are regrouped per sub-block before the in-lane codebook shuffle.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
+        {
+            var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
+            var nibble = Vector256.Create((byte)0x0F);
+            var levels = Vector256.Create(Iq4Codebook.Levels, Iq4Codebook.Levels);
+            var low = Avx2.Shuffle(levels, packed & nibble);
+            var high = Avx2.Shuffle(levels, Vector256.ShiftRightLogical(packed, 4) & nibble);
+            odd = Avx2.Permute2x128(low, high, 0x31);
+            return Avx2.Permute2x128(low, high, 0x20);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
+        {
+            var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, Qs + 16 * chunk), out high);
+            high = Vector128.ShuffleNative(Iq4Codebook.Levels, high);
+            return Vector128.ShuffleNative(Iq4Codebook.Levels, low);
+        }
     }
 }

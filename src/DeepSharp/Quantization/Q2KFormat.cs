@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -40,6 +44,50 @@ internal sealed class Q2KFormat : AffineSuperBlockFormat
         for (int k = 0; k < 16; k++)
         {
             block[k] = (byte)(scales[k] | (mins[k] << 4));
+        }
+    }
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: 2-bit codes from <c>qs</c>; scale and min nibbles per 16-element group.</summary>
+    internal readonly struct Decoder : ISuperBlock<Decoder>
+    {
+        public static int Bytes => 84;
+
+        public static SuperBlockKind Kind => SuperBlockKind.Affine;
+
+        public static int OffsetShift => 0;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> FloatScales(ref byte block) => Fp16.ReadPair(ref block, 80);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
+        {
+            var packed = Vector128.LoadUnsafe(ref block);
+            mins = Vector128.ShiftRightLogical(packed, 4);
+            return (packed & Vector128.Create((byte)0x0F)).AsSByte();
+        }
+
+        /// <summary>Chunk c = 4h + j: bits 2j..2j+1 of <c>qs[32h ..]</c>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
+        {
+            int half = pair >> 1, shift = 4 * (pair & 1);
+            var two = Vector256.Create((byte)0x03);
+            var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * half));
+            odd = Vector256.ShiftRightLogical(packed, shift + 2) & two;
+            return Vector256.ShiftRightLogical(packed, shift) & two;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
+        {
+            nuint offset = (nuint)(Qs + 32 * (chunk >> 2));
+            int shift = 2 * (chunk & 3);
+            var two = Vector128.Create((byte)0x03);
+            high = Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, offset + 16), shift) & two;
+            return Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, offset), shift) & two;
         }
     }
 }

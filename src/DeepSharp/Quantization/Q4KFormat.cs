@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -51,4 +55,53 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
 
     protected override void PackScales(ReadOnlySpan<byte> scales, ReadOnlySpan<byte> mins, Span<byte> block) =>
         Q4KScales.Set(block.Slice(Scales, 12), scales, mins);
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: codes are the nibbles of the chunked <c>qs</c>; scales and mins per group.</summary>
+    internal readonly struct Decoder : ISuperBlock<Decoder>
+    {
+        public static int Bytes => 144;
+
+        public static SuperBlockKind Kind => SuperBlockKind.Affine;
+
+        public static int OffsetShift => 0;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> FloatScales(ref byte block) => Fp16.ReadPair(ref block, 0);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
+        {
+            return Q4KScales.GroupScales(ref Unsafe.Add(ref block, Scales), out mins);
+        }
+
+        /// <summary>Chunks 2p and 2p + 1 share <c>qs[32p .. 32p + 31]</c>: low nibbles, then high nibbles.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
+        {
+            var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
+            var nibble = Vector256.Create((byte)0x0F);
+            odd = Vector256.ShiftRightLogical(packed, 4) & nibble;
+            return packed & nibble;
+        }
+
+        /// <summary>The same 64 codes at 512 bits: the 32 packed bytes, then the same bytes shifted down a nibble.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<byte> Codes512(ref byte block, int pair)
+        {
+            var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
+            return packed.ToVector512Unsafe().WithUpper(Vector256.ShiftRightLogical(packed.AsUInt16(), 4).AsByte()) & Vector512.Create((byte)0x0F);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
+        {
+            nuint offset = (nuint)(Qs + 32 * (chunk >> 1));
+            int shift = 4 * (chunk & 1);
+            var nibble = Vector128.Create((byte)0x0F);
+            high = Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, offset + 16), shift) & nibble;
+            return Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, offset), shift) & nibble;
+        }
+    }
 }

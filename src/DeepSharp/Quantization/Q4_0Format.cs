@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -29,4 +33,28 @@ internal sealed class Q4_0Format : ScaledBlockFormat
 
     protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
         LegacyCodes.PackNibbles(codes, block.Slice(2, 16));
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: the nibbles minus 8, as signed bytes.</summary>
+    internal readonly struct Decoder : IBlock32<Decoder>
+    {
+        public static int Bytes => 18;
+
+        public static bool IsAffine => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
+        {
+            var eight = Vector128.Create((byte)8);
+            var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 2), out high);
+            high -= eight;
+            return low - eight;
+        }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 2)) - Vector256.Create((byte)8);
+    }
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -18,4 +22,22 @@ internal sealed class Q4_1Format : AffineBlockFormat
 
     protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
         LegacyCodes.PackNibbles(codes, block.Slice(4, 16));
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: the nibbles as codes 0..15.</summary>
+    internal readonly struct Decoder : IBlock32<Decoder>
+    {
+        public static int Bytes => 20;
+
+        public static bool IsAffine => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Values(ref byte block, out Vector128<byte> high) => LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 4), out high);
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 4));
+    }
 }

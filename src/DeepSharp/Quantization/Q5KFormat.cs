@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -40,4 +44,51 @@ internal sealed class Q5KFormat : AffineSuperBlockFormat
 
     protected override void PackScales(ReadOnlySpan<byte> scales, ReadOnlySpan<byte> mins, Span<byte> block) =>
         Q4KScales.Set(block.Slice(Scales, 12), scales, mins);
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: Q4_K's nibbles plus 16 where bit k of <c>qh[l]</c> is set (chunk k, element l).</summary>
+    internal readonly struct Decoder : ISuperBlock<Decoder>
+    {
+        public static int Bytes => 176;
+
+        public static SuperBlockKind Kind => SuperBlockKind.Affine;
+
+        public static int OffsetShift => 0;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> FloatScales(ref byte block) => Fp16.ReadPair(ref block, 0);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
+        {
+            return Q4KScales.GroupScales(ref Unsafe.Add(ref block, Scales), out mins);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
+        {
+            var packed = Vector256.LoadUnsafe(ref block, (nuint)(Qs + 32 * pair));
+            var high = Vector256.LoadUnsafe(ref block, Qh);
+            var nibble = Vector256.Create((byte)0x0F);
+            var sixteen = Vector256.Create((byte)0x10);
+            var evenBit = Vector256.Create((byte)(1 << (2 * pair)));
+            var oddBit = Vector256.Create((byte)(2 << (2 * pair)));
+            odd = (Vector256.ShiftRightLogical(packed, 4) & nibble) | (Vector256.Equals(high & oddBit, oddBit) & sixteen);
+            return (packed & nibble) | (Vector256.Equals(high & evenBit, evenBit) & sixteen);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
+        {
+            nuint offset = (nuint)(Qs + 32 * (chunk >> 1));
+            int shift = 4 * (chunk & 1);
+            var nibble = Vector128.Create((byte)0x0F);
+            var one = Vector128.Create((byte)1);
+            var fifthLow = (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, Qh), chunk) & one) << 4;
+            var fifthHigh = (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, Qh + 16), chunk) & one) << 4;
+            high = (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, offset + 16), shift) & nibble) | fifthHigh;
+            return (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, offset), shift) & nibble) | fifthLow;
+        }
+    }
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -29,4 +33,29 @@ internal sealed class Q5_0Format : ScaledBlockFormat
 
     protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
         LegacyCodes.PackFiveBits(codes, block.Slice(2, 4), block.Slice(6, 16));
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: nibble plus fifth bit, minus 16, as signed bytes.</summary>
+    internal readonly struct Decoder : IBlock32<Decoder>
+    {
+        public static int Bytes => 22;
+
+        public static bool IsAffine => false;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
+        {
+            var sixteen = Vector128.Create((byte)16);
+            var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 6), out high);
+            var fifthLow = LegacyCodes.FifthBits(ref Unsafe.Add(ref block, 2), out var fifthHigh);
+            high = (high | fifthHigh) - sixteen;
+            return (low | fifthLow) - sixteen;
+        }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            (LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 6)) | LegacyCodes.FifthBits256(ref Unsafe.Add(ref block, 2))) - Vector256.Create((byte)16);
+    }
 }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -18,4 +22,28 @@ internal sealed class Q5_1Format : AffineBlockFormat
 
     protected override void PackCodes(ReadOnlySpan<byte> codes, Span<byte> block) =>
         LegacyCodes.PackFiveBits(codes, block.Slice(4, 4), block.Slice(8, 16));
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => Block32Kernels<Decoder>.For(path);
+
+    /// <summary>SIMD decoding: nibble plus fifth bit, codes 0..31.</summary>
+    internal readonly struct Decoder : IBlock32<Decoder>
+    {
+        public static int Bytes => 24;
+
+        public static bool IsAffine => true;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Values(ref byte block, out Vector128<byte> high)
+        {
+            var low = LegacyCodes.Nibbles(ref Unsafe.Add(ref block, 8), out high);
+            var fifthLow = LegacyCodes.FifthBits(ref Unsafe.Add(ref block, 4), out var fifthHigh);
+            high |= fifthHigh;
+            return low | fifthLow;
+        }
+
+        /// <summary>The 256-bit form (AVX2 paths).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Values256(ref byte block) =>
+            LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 8)) | LegacyCodes.FifthBits256(ref Unsafe.Add(ref block, 4));
+    }
 }

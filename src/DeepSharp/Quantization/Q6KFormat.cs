@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using DeepSharp.Quantization.Kernels;
+
 namespace DeepSharp.Quantization;
 
 /// <summary>
@@ -49,6 +53,79 @@ internal sealed class Q6KFormat : ScaledSuperBlockFormat
             int h = e >> 7, r = (e >> 5) & 3, l = e & 31;
             block[64 * h + l + 32 * (r & 1)] |= (byte)((codes[e] & 0xF) << (4 * (r >> 1)));
             block[Qh + 32 * h + l] |= (byte)((codes[e] >> 4) << (2 * r));
+        }
+    }
+
+    private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
+
+    /// <summary>
+    /// SIMD decoding: the codes q = value + 32 (0..63), low nibble from <c>ql</c> and two high bits from
+    /// <c>qh</c>; the kernels take the 32 back out through the activation group sums.
+    /// </summary>
+    internal readonly struct Decoder : ISuperBlock<Decoder>
+    {
+        public static int Bytes => 210;
+
+        public static SuperBlockKind Kind => SuperBlockKind.Offset;
+
+        public static int OffsetShift => 5;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> FloatScales(ref byte block) => Vector128.CreateScalar(Fp16.Read(ref block, 208));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
+        {
+            mins = default;
+            return Vector128.LoadUnsafe(ref block, Scales).AsSByte();
+        }
+
+        /// <summary>
+        /// Pair p lies in half h = p / 2 as chunks r = 2(p mod 2) and r + 1: both take the same nibble (low for
+        /// p even, high for p odd) of <c>ql[64h ..]</c> and <c>ql[64h + 32 ..]</c>, and bits 2r, 2r + 2 of
+        /// <c>qh[32h ..]</c>.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<byte> Codes256(ref byte block, int pair, out Vector256<byte> odd)
+        {
+            int half = pair >> 1, nibbleShift = 4 * (pair & 1), bitShift = 4 * (pair & 1);
+            var nibble = Vector256.Create((byte)0x0F);
+            var two = Vector256.Create((byte)0x03);
+            var high = Vector256.LoadUnsafe(ref block, (nuint)(Qh + 32 * half));
+            var first = Vector256.LoadUnsafe(ref block, (nuint)(64 * half));
+            var second = Vector256.LoadUnsafe(ref block, (nuint)(64 * half + 32));
+            odd = (Vector256.ShiftRightLogical(second, nibbleShift) & nibble) | ((Vector256.ShiftRightLogical(high, bitShift + 2) & two) << 4);
+            return (Vector256.ShiftRightLogical(first, nibbleShift) & nibble) | ((Vector256.ShiftRightLogical(high, bitShift) & two) << 4);
+        }
+
+        /// <summary>
+        /// The same 64 codes at 512 bits: chunks r and r + 1 lie back to back in <c>ql[64h ..]</c>, and their top
+        /// bits are bits s..s+1 of <c>qh</c> and of <c>qh</c> shifted down by two (s = 0 or 4); word shifts leak
+        /// bits between neighbouring bytes only into positions the masks drop.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<byte> Codes512(ref byte block, int pair)
+        {
+            int half = pair >> 1, shift = 4 * (pair & 1);
+            var low = Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref block, (nuint)(64 * half)).AsUInt16(), shift).AsByte() & Vector512.Create((byte)0x0F);
+            var bits = Vector256.LoadUnsafe(ref block, (nuint)(Qh + 32 * half));
+            var high = bits.ToVector512Unsafe().WithUpper(Vector256.ShiftRightLogical(bits.AsUInt16(), 2).AsByte());
+            return low | (Vector512.ShiftLeft(high.AsUInt16(), 4 - shift).AsByte() & Vector512.Create((byte)0x30));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Codes128(ref byte block, int chunk, out Vector128<byte> high)
+        {
+            int half = chunk >> 2, r = chunk & 3;
+            nuint low = (nuint)(64 * half + 32 * (r & 1));
+            nuint bits = (nuint)(Qh + 32 * half);
+            int nibbleShift = 4 * (r >> 1);
+            var nibble = Vector128.Create((byte)0x0F);
+            var two = Vector128.Create((byte)0x03);
+            high = (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, low + 16), nibbleShift) & nibble)
+                | ((Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, bits + 16), 2 * r) & two) << 4);
+            return (Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, low), nibbleShift) & nibble)
+                | ((Vector128.ShiftRightLogical(Vector128.LoadUnsafe(ref block, bits), 2 * r) & two) << 4);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace DeepSharp.Quantization;
 
@@ -45,6 +47,18 @@ internal sealed class Q8KFormat : BlockQuantFormat
     /// The element of largest magnitude maps to −127 (so <c>d</c> has the opposite sign of that element); codes
     /// round to nearest with ties to even and are capped at 127. An all-zero block gets d = 0 and zero codes.
     /// </summary>
+    protected override void QuantizeBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block)
+    {
+        if (path == KernelPath.Scalar)
+        {
+            QuantizeBlock(x, block);
+        }
+        else
+        {
+            QuantizeBlockSimd(x, block);
+        }
+    }
+
     protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
     {
         float max = 0, amax = 0;
@@ -73,6 +87,57 @@ internal sealed class Q8KFormat : BlockQuantFormat
                 sum += q;
             }
             BinaryPrimitives.WriteInt16LittleEndian(block.Slice(SumsOffset + 2 * g, 2), (short)sum);
+        }
+        BinaryPrimitives.WriteSingleLittleEndian(block, 1 / iscale);
+    }
+
+    /// <summary>
+    /// The reference quantizer with 128-bit registers (portable; every SIMD path runs it), writing the same bytes.
+    /// The running maximum per lane takes a value only when it is strictly greater, as the reference does, so NaNs
+    /// never enter; the lanes then combine by the same rule (a maximum is exact in any order). The element of
+    /// largest magnitude that comes first is found by comparing magnitudes with that maximum. Codes are
+    /// <c>x·iscale</c> rounded to nearest even (<c>Vector128.Round</c>, as <see cref="MathF.Round(float)"/>),
+    /// converted with saturation (NaN gives 0, as the scalar cast), capped at 127 and narrowed; the group sums are
+    /// lane sums.
+    /// </summary>
+    private static void QuantizeBlockSimd(ReadOnlySpan<float> x, Span<byte> block)
+    {
+        ref float source = ref MemoryMarshal.GetReference(x);
+        var lanes = Vector128<float>.Zero;
+        for (int i = 0; i < 256; i += 4)
+        {
+            var a = Vector128.Abs(Vector128.LoadUnsafe(ref source, (nuint)i));
+            lanes = Vector128.ConditionalSelect(Vector128.GreaterThan(a, lanes), a, lanes);
+        }
+        float amax = 0;
+        for (int i = 0; i < Vector128<float>.Count; i++)
+        {
+            amax = lanes.GetElement(i) > amax ? lanes.GetElement(i) : amax;
+        }
+        if (amax == 0)
+        {
+            block.Clear();
+            return;
+        }
+        var target = Vector128.Create(amax);
+        int first = 0;
+        while (!Vector128.EqualsAny(Vector128.Abs(Vector128.LoadUnsafe(ref source, (nuint)first)), target))
+        {
+            first += 4;
+        }
+        first += BitOperations.TrailingZeroCount(Vector128.Equals(Vector128.Abs(Vector128.LoadUnsafe(ref source, (nuint)first)), target).ExtractMostSignificantBits());
+        float iscale = -127f / x[first];
+        var scale = Vector128.Create(iscale);
+        var cap = Vector128.Create(127);
+        ref byte codes = ref block[CodesOffset];
+        for (int g = 0; g < 16; g++)
+        {
+            var q0 = Vector128.Min(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref source, (nuint)(16 * g)) * scale)), cap);
+            var q1 = Vector128.Min(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref source, (nuint)(16 * g + 4)) * scale)), cap);
+            var q2 = Vector128.Min(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref source, (nuint)(16 * g + 8)) * scale)), cap);
+            var q3 = Vector128.Min(Vector128.ConvertToInt32(Vector128.Round(Vector128.LoadUnsafe(ref source, (nuint)(16 * g + 12)) * scale)), cap);
+            Vector128.Narrow(Vector128.Narrow(q0, q1), Vector128.Narrow(q2, q3)).AsByte().StoreUnsafe(ref codes, (nuint)(16 * g));
+            BinaryPrimitives.WriteInt16LittleEndian(block.Slice(SumsOffset + 2 * g, 2), (short)Vector128.Sum((q0 + q1) + (q2 + q3)));
         }
         BinaryPrimitives.WriteSingleLittleEndian(block, 1 / iscale);
     }

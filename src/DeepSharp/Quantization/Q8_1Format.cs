@@ -24,9 +24,11 @@ internal sealed class Q8_1Format : BlockQuantFormat
         }
     }
 
-    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block)
+    protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block) => QuantizeBlock(KernelPath.Scalar, x, block);
+
+    protected override void QuantizeBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block)
     {
-        int sum = Q8_0Format.QuantizeCodes(x, block.Slice(4, 32), out float d);
+        int sum = Q8_0Format.QuantizeCodes(path, x, block.Slice(4, 32), out float d);
         Fp16.Write(block, 0, (Half)d);
         Fp16.Write(block, 2, (Half)(sum * d));
     }
