@@ -11,11 +11,30 @@ internal static class CliErrors
         {
             return action();
         }
-        catch (Exception e) when (e is GgufFormatException or InvalidDataException or IOException or NotSupportedException
-            or ArgumentException or UnauthorizedAccessException or KeyNotFoundException)
+        catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"deepsharp: error: {e.Message}");
-            return 1;
+            return Report(e);
         }
+    }
+
+    public static async Task<int> GuardAsync(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            return Report(e);
+        }
+    }
+
+    private static bool IsUserError(Exception e) => e is GgufFormatException or InvalidDataException or IOException or NotSupportedException
+        or ArgumentException or UnauthorizedAccessException or KeyNotFoundException or Inference.ContextFullException or Chat.ChatTemplateException;
+
+    private static int Report(Exception e)
+    {
+        Console.Error.WriteLine($"deepsharp: error: {e.Message}");
+        return 1;
     }
 }

@@ -11,7 +11,14 @@ internal static class DeepSharpCommand
         {
             InfoCommand.Create(),
             FixtureCommand.Create(),
+            LogitsCommand.Create(),
+            TokenizeCommand.Create(),
+            RunCommand.Create(),
+            ChatCommand.Create(),
+            PerplexityCommand.Create(),
+            BenchCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        // Ctrl+C is each command's business (chat stops a reply with it), so System.CommandLine's own handler is off.
+        return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

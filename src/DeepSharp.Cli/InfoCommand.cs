@@ -45,7 +45,7 @@ internal static class InfoCommand
         o.WriteLine($"file:              {Bytes(s.FileBytes)}, GGUF v{s.GgufVersion}");
         if (s.Config is { } c)
         {
-            o.WriteLine($"layers:            {c.LayerCount}");
+            o.WriteLine($"layers:            {c.LayerCount}" + (c.NextNLayerCount > 0 ? $" (+{c.NextNLayerCount} multi-token prediction)" : ""));
             o.WriteLine($"embedding:         {c.EmbeddingLength}");
             o.WriteLine($"heads (q/kv):      {c.HeadCount}/{c.KeyValueHeadCount}, key {c.KeyLength}, value {c.ValueLength}");
             o.WriteLine($"feed-forward:      {c.FeedForwardLength}");
@@ -63,13 +63,20 @@ internal static class InfoCommand
                 o.WriteLine($"experts:           {moe.ExpertCount} routed, {moe.ExpertsPerToken} per token, {moe.SharedExpertCount} shared, width {moe.ExpertFeedForwardLength}, " +
                             $"{moe.LeadingDenseLayers} leading dense layers, {moe.Gating.ToString().ToLowerInvariant()} gating, groups {moe.GroupsUsed}/{moe.GroupCount}, scale {moe.WeightsScale}, norm {moe.NormalizeTopK}");
             }
-            o.WriteLine($"KV cache:          {s.KvBytesPerToken:N0} bytes per token (F16{(c.Mla is null ? "" : ", MLA latent")})");
+            string perLayer = c.Mla is { } latent
+                ? $"MLA latent: ({latent.KvLoraRank} + {latent.RopeHeadDim}) × {c.LayerCount} layers × 2 B"
+                : $"{c.KeyValueHeadCount} KV heads × ({c.KeyLength} + {c.ValueLength}) × {c.LayerCount} layers × 2 B";
+            o.WriteLine($"KV cache:          {s.KvBytesPerToken:N0} bytes per token (F16, {perLayer}); {Bytes(s.KvBytesPerToken!.Value * 32768)} at 32K tokens");
         }
         else if (s.ConfigError is not null)
         {
             o.WriteLine($"model:             none ({s.ConfigError})");
         }
         o.WriteLine($"parameters:        {Count(s.TotalParameters)} total" + (s.ActiveParameters != s.TotalParameters ? $", {Count(s.ActiveParameters)} active per token" : ""));
+        if (s.Config is not null)
+        {
+            o.WriteLine($"weights per token: {Bytes(s.ActiveWeightBytes)} read to decode one token" + (s.Config.Moe is { } m ? $" ({m.ExpertsPerToken} of {m.ExpertCount} routed experts per MoE layer)" : ""));
+        }
         foreach (var t in s.TensorTypes)
         {
             o.WriteLine($"  {t.Type,-8} {t.Tensors,5} tensors {Count(t.Elements),10} params {Bytes(t.Bytes),12}");
@@ -100,6 +107,7 @@ internal static class InfoCommand
             ["file_bytes"] = s.FileBytes,
             ["total_parameters"] = s.TotalParameters,
             ["active_parameters"] = s.ActiveParameters,
+            ["active_weight_bytes"] = s.ActiveWeightBytes,
             ["kv_bytes_per_token"] = s.KvBytesPerToken,
             ["tokenizer_model"] = s.TokenizerModel,
             ["pre_tokenizer"] = s.PreTokenizer,
@@ -137,6 +145,11 @@ internal static class InfoCommand
                 hp["expert_feed_forward_length"] = moe.ExpertFeedForwardLength;
                 hp["leading_dense_layers"] = moe.LeadingDenseLayers;
                 hp["expert_gating"] = moe.Gating.ToString().ToLowerInvariant();
+                hp["expert_group_count"] = moe.GroupCount;
+                hp["expert_group_used_count"] = moe.GroupsUsed;
+                hp["expert_weights_norm"] = moe.NormalizeTopK;
+                hp["expert_weights_scale"] = moe.WeightsScale;
+                hp["nextn_predict_layers"] = c.NextNLayerCount;
             }
             json["hyperparameters"] = hp;
         }

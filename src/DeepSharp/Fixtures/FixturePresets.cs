@@ -13,8 +13,11 @@ public static class FixturePresets
         ["tiny-llama"] = Dense(ModelArchitecture.Llama),
         ["tiny-qwen2"] = Dense(ModelArchitecture.Qwen2) with { QkvBias = true },
         ["tiny-qwen3"] = Dense(ModelArchitecture.Qwen3) with { QkNorm = true },
-        ["tiny-deepseek2-lite"] = TinyDeepSeek(qLoraRank: 0, ExpertGating.Softmax, groups: 1, groupsUsed: 1, normalize: false, scale: 1f),
-        ["tiny-deepseek2-v3"] = TinyDeepSeek(qLoraRank: 256, ExpertGating.Sigmoid, groups: 4, groupsUsed: 2, normalize: true, scale: 2.5f),
+        // llama.cpp recognises the V2-Lite variant (no q_lora, plain attn_q) only by its layer count of 27 and
+        // otherwise demands attention.q_lora_rank and attn_q_a; the narrow experts (128, which K-quant blocks do
+        // not divide, as V2-Lite's 1408) keep 27 layers small.
+        ["tiny-deepseek2-lite"] = TinyDeepSeek(layers: 27, qLoraRank: 0, expertWidth: 128, ExpertGating.Softmax, groups: 1, groupsUsed: 1, normalize: false, scale: 1f),
+        ["tiny-deepseek2-v3"] = TinyDeepSeek(layers: 3, qLoraRank: 256, expertWidth: 256, ExpertGating.Sigmoid, groups: 4, groupsUsed: 2, normalize: true, scale: 2.5f),
         ["qwen2-1.5b"] = new ModelConfig
         {
             Architecture = ModelArchitecture.Qwen2,
@@ -83,12 +86,13 @@ public static class FixturePresets
         RopeNeox = architecture is ModelArchitecture.Qwen2 or ModelArchitecture.Qwen3,
     };
 
-    private static ModelConfig TinyDeepSeek(int qLoraRank, ExpertGating gating, int groups, int groupsUsed, bool normalize, float scale) => new()
+    private static ModelConfig TinyDeepSeek(
+        int layers, int qLoraRank, int expertWidth, ExpertGating gating, int groups, int groupsUsed, bool normalize, float scale) => new()
     {
         Architecture = ModelArchitecture.DeepSeek2,
         VocabSize = 512,
         EmbeddingLength = 256,
-        LayerCount = 3,
+        LayerCount = layers,
         FeedForwardLength = 512,
         HeadCount = 4,
         KeyValueHeadCount = 1,
@@ -101,6 +105,6 @@ public static class FixturePresets
         RopeNeox = false,
         RopeScaling = new RopeScaling("yarn", 4, 128, 32, 1, 0.0707),
         Mla = new MlaConfig(qLoraRank, 256, 32, 64, 64),
-        Moe = new MoeConfig(8, 2, 1, 256, 1, gating, normalize, scale, groups, groupsUsed),
+        Moe = new MoeConfig(8, 2, 1, expertWidth, 1, gating, normalize, scale, groups, groupsUsed),
     };
 }

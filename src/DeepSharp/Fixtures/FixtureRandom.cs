@@ -1,5 +1,5 @@
-using System.Numerics;
 using System.Runtime.InteropServices;
+using DeepSharp.Compute;
 
 namespace DeepSharp.Fixtures;
 
@@ -9,16 +9,10 @@ namespace DeepSharp.Fixtures;
 /// </summary>
 public sealed class FixtureRandom
 {
-    private ulong _s0, _s1, _s2, _s3;
+    private readonly SeededRandom _core;
 
     /// <summary>Seeds the generator (SplitMix64 expands the seed into the state).</summary>
-    public FixtureRandom(ulong seed)
-    {
-        _s0 = SplitMix(ref seed);
-        _s1 = SplitMix(ref seed);
-        _s2 = SplitMix(ref seed);
-        _s3 = SplitMix(ref seed);
-    }
+    public FixtureRandom(ulong seed) => _core = new SeededRandom(seed);
 
     /// <summary>A generator for one named stream, independent of the order streams are used in.</summary>
     public static FixtureRandom ForStream(ulong seed, string name)
@@ -32,18 +26,7 @@ public sealed class FixtureRandom
     }
 
     /// <summary>The next 64 random bits.</summary>
-    public ulong NextUInt64()
-    {
-        ulong result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-        ulong t = _s1 << 17;
-        _s2 ^= _s0;
-        _s3 ^= _s1;
-        _s1 ^= _s2;
-        _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = BitOperations.RotateLeft(_s3, 45);
-        return result;
-    }
+    public ulong NextUInt64() => _core.NextUInt64();
 
     /// <summary>Uniform in [0, 1).</summary>
     public float NextSingle() => (NextUInt64() >> 40) * (1.0f / (1 << 24));
@@ -66,13 +49,5 @@ public sealed class FixtureRandom
         {
             destination[i] = (byte)NextUInt64();
         }
-    }
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

@@ -13,6 +13,12 @@ public sealed record FixtureSpec(string Name, ModelConfig Config, GgmlType Weigh
     /// <summary>Standard deviation of the random matrix weights.</summary>
     public float WeightSigma { get; init; } = 0.05f;
 
+    /// <summary>
+    /// llama only: write Llama-3.1's <c>rope_freqs.weight</c> (factor 8, low 1, high 4, original context 8192),
+    /// which divides each RoPE pair's angle.
+    /// </summary>
+    public bool RopeFrequencyFactors { get; init; }
+
     /// <summary>deepseek2 only: how the KV up-projection is stored.</summary>
     public MlaKvLayout KvLayout { get; init; } = MlaKvLayout.Split;
 

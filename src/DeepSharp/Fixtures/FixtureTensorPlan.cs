@@ -16,7 +16,11 @@ public static class FixtureTensorPlan
         {
             new("token_embd.weight", [c.EmbeddingLength, c.VocabSize], TensorRole.Matrix),
         };
-        for (int layer = 0; layer < c.LayerCount; layer++)
+        if (spec.RopeFrequencyFactors)
+        {
+            list.Add(new("rope_freqs.weight", [c.RopeDimensionCount / 2], TensorRole.RopeFrequencyFactors));
+        }
+        for (int layer = 0; layer < c.LayerCount + c.NextNLayerCount; layer++)
         {
             string b = $"blk.{layer}.";
             list.Add(new(b + "attn_norm.weight", [c.EmbeddingLength], TensorRole.Norm));
@@ -36,6 +40,10 @@ public static class FixtureTensorPlan
             else
             {
                 AddSwiGlu(list, b, "", c.EmbeddingLength, c.FeedForwardLength);
+            }
+            if (layer >= c.LayerCount)
+            {
+                AddNextN(list, b, c);
             }
         }
         list.Add(new("output_norm.weight", [c.EmbeddingLength], TensorRole.Norm));
@@ -110,6 +118,18 @@ public static class FixtureTensorPlan
         {
             AddSwiGlu(list, b, "_shexp", c.EmbeddingLength, (long)moe.SharedExpertCount * moe.ExpertFeedForwardLength);
         }
+    }
+
+    // A multi-token-prediction block carries, besides an ordinary block, the projection that mixes the next token's
+    // embedding with the last hidden state, their norms, and its own head and embedding (as V3 checkpoints do).
+    private static void AddNextN(List<PlannedTensor> list, string b, ModelConfig c)
+    {
+        list.Add(new(b + "nextn.eh_proj.weight", [2L * c.EmbeddingLength, c.EmbeddingLength], TensorRole.Matrix));
+        list.Add(new(b + "nextn.enorm.weight", [c.EmbeddingLength], TensorRole.Norm));
+        list.Add(new(b + "nextn.hnorm.weight", [c.EmbeddingLength], TensorRole.Norm));
+        list.Add(new(b + "nextn.shared_head_norm.weight", [c.EmbeddingLength], TensorRole.Norm));
+        list.Add(new(b + "nextn.shared_head_head.weight", [c.EmbeddingLength, c.VocabSize], TensorRole.Matrix));
+        list.Add(new(b + "nextn.embed_tokens.weight", [c.EmbeddingLength, c.VocabSize], TensorRole.Matrix));
     }
 
     private static void AddSwiGlu(List<PlannedTensor> list, string b, string suffix, long embedding, long hidden)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using DeepSharp.Formats.Gguf;
 using DeepSharp.Models;
 using DeepSharp.Quantization;
@@ -87,6 +88,9 @@ public static class ModelFixtureWriter
             case TensorRole.Bias:
                 w.AddTensor(t.Name, t.Dimensions, GgmlType.F32, s => RandomBlockWriter.Write(s, GgmlType.F32, elements, spec.WeightSigma, rng));
                 break;
+            case TensorRole.RopeFrequencyFactors:
+                w.AddTensor(t.Name, t.Dimensions, GgmlType.F32, s => WriteFloats(s, Llama3RopeFactors.Compute(spec.Config.RopeFreqBase, spec.Config.RopeDimensionCount)));
+                break;
             case TensorRole.Router:
                 w.AddTensor(t.Name, t.Dimensions, GgmlType.F32, s => RandomBlockWriter.Write(s, GgmlType.F32, elements, spec.WeightSigma, rng));
                 break;
@@ -94,6 +98,16 @@ public static class ModelFixtureWriter
                 var type = QuantTypeFallback.For(spec.WeightType, t.Dimensions[0]);
                 w.AddTensor(t.Name, t.Dimensions, type, s => RandomBlockWriter.Write(s, type, elements, spec.WeightSigma, rng));
                 break;
+        }
+    }
+
+    private static void WriteFloats(Stream stream, float[] values)
+    {
+        Span<byte> four = stackalloc byte[4];
+        foreach (float v in values)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(four, v);
+            stream.Write(four);
         }
     }
 

@@ -29,7 +29,11 @@ public static class ModelKeyWriter
         w.Add(p + "vocab_size", GgufValue.UInt32((uint)c.VocabSize));
         w.Add(p + "context_length", GgufValue.UInt32((uint)c.ContextLength));
         w.Add(p + "embedding_length", GgufValue.UInt32((uint)c.EmbeddingLength));
-        w.Add(p + "block_count", GgufValue.UInt32((uint)c.LayerCount));
+        w.Add(p + "block_count", GgufValue.UInt32((uint)(c.LayerCount + c.NextNLayerCount)));
+        if (c.NextNLayerCount > 0)
+        {
+            w.Add(p + "nextn_predict_layers", GgufValue.UInt32((uint)c.NextNLayerCount));
+        }
         w.Add(p + "feed_forward_length", GgufValue.UInt32((uint)c.FeedForwardLength));
         w.Add(p + "attention.head_count", GgufValue.UInt32((uint)c.HeadCount));
         w.Add(p + "attention.layer_norm_rms_epsilon", GgufValue.Float32(c.RmsNormEpsilon));

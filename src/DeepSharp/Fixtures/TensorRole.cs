@@ -14,4 +14,7 @@ public enum TensorRole
 
     /// <summary>The MoE router matrix: F32, as llama-quantize leaves it.</summary>
     Router,
+
+    /// <summary>Llama-3.1 RoPE frequency divisors (<c>rope_freqs.weight</c>): F32, computed, not random.</summary>
+    RopeFrequencyFactors,
 }

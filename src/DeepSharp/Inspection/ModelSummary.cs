@@ -35,6 +35,12 @@ public sealed record ModelSummary
     /// <summary>Parameters used per token: for MoE, routed experts count only as the share a token selects.</summary>
     public long ActiveParameters { get; init; }
 
+    /// <summary>
+    /// Weight bytes one decoded token reads: every matrix of the main layers and the output head, one embedding row,
+    /// and of the routed experts only the share a token selects. Multi-token-prediction blocks are not counted.
+    /// </summary>
+    public long ActiveWeightBytes { get; init; }
+
     /// <summary>Totals per tensor type, largest first.</summary>
     public required IReadOnlyList<TensorTypeTotal> TensorTypes { get; init; }
 
@@ -73,7 +79,7 @@ public sealed record ModelSummary
         long active = total;
         if (config?.Moe is { } moe)
         {
-            long routed = file.Tensors.Where(t => t.Name.Contains("_exps.", StringComparison.Ordinal)).Sum(t => t.ElementCount);
+            long routed = file.Tensors.Where(IsRoutedExpert).Sum(t => t.ElementCount);
             active = total - routed + routed / moe.ExpertCount * moe.ExpertsPerToken;
         }
         var m = file.Metadata;
@@ -87,6 +93,7 @@ public sealed record ModelSummary
             ConfigError = error,
             TotalParameters = total,
             ActiveParameters = active,
+            ActiveWeightBytes = config is null ? 0 : ActiveBytes(file, config),
             TensorTypes = file.Tensors
                 .GroupBy(t => t.Type)
                 .Select(g => new TensorTypeTotal(g.Key, g.Count(), g.Sum(t => t.ElementCount), g.Sum(t => t.ByteSize)))
@@ -98,9 +105,40 @@ public sealed record ModelSummary
             TokenCount = m.TryGetValue("tokenizer.ggml.tokens", out var tokens) ? tokens.AsArray().Count : 0,
             HasChatTemplate = m.Contains("tokenizer.chat_template"),
             UnsupportedTensors = file.Tensors
-                .Where(t => !QuantFormatSupport.IsSupported(t.Type))
+                .Where(t => !QuantFormats.IsSupported(t.Type))
                 .Select(t => $"{t.Name} ({t.Type})")
                 .ToList(),
         };
+    }
+
+    private static bool IsBlockAtOrAfter(string name, int layer)
+    {
+        if (!name.StartsWith("blk.", StringComparison.Ordinal))
+        {
+            return false;
+        }
+        int end = name.IndexOf('.', 4);
+        return end > 4
+            && int.TryParse(name.AsSpan(4, end - 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int index)
+            && index >= layer;
+    }
+
+    private static bool IsRoutedExpert(GgufTensorInfo t) => t.Name.Contains("_exps.", StringComparison.Ordinal);
+
+    private static long ActiveBytes(GgufFile file, ModelConfig config)
+    {
+        bool tied = !file.TryGetTensor("output.weight", out _);
+        long bytes = 0;
+        foreach (var t in file.Tensors.Where(t => t.Dimensions.Count >= 2))
+        {
+            if (IsBlockAtOrAfter(t.Name, config.LayerCount))
+            {
+                continue; // a multi-token-prediction block
+            }
+            bytes += t.Name == "token_embd.weight" && !tied ? t.RowBytes
+                : IsRoutedExpert(t) && config.Moe is { } moe ? t.ByteSize / moe.ExpertCount * moe.ExpertsPerToken
+                : t.ByteSize;
+        }
+        return bytes;
     }
 }

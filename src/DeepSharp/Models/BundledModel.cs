@@ -18,17 +18,34 @@ public static class BundledModel
     public static string Locate() => TryLocate(AppContext.BaseDirectory, Environment.CurrentDirectory)
         ?? throw new FileNotFoundException($"the bundled model '{FileName}' was not found beside the application or in a models/ folder above the working directory; pass a model path");
 
+    /// <summary>
+    /// The random-weight test model shipped in the source tree (<c>models/tiny-random-qwen2.gguf</c>), used in place of
+    /// the bundled model while a checkout or build lacks it.
+    /// </summary>
+    public const string FallbackFileName = "tiny-random-qwen2.gguf";
+
+    /// <summary>
+    /// The bundled model's path, else the fallback test model's (<see cref="FallbackFileName"/>), searched the same way.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Neither model was found.</exception>
+    public static string LocateOrFallback() =>
+        TryLocate(AppContext.BaseDirectory, Environment.CurrentDirectory)
+        ?? TryLocate(AppContext.BaseDirectory, Environment.CurrentDirectory, FallbackFileName)
+        ?? throw new FileNotFoundException($"neither the bundled model '{FileName}' nor the fallback '{FallbackFileName}' was found beside the application or in a models/ folder above the working directory; pass a model path");
+
     /// <summary>Looks in <c>models/</c> under <paramref name="appDirectory"/>, then above <paramref name="workingDirectory"/>.</summary>
-    public static string? TryLocate(string appDirectory, string workingDirectory)
+    public static string? TryLocate(string appDirectory, string workingDirectory) => TryLocate(appDirectory, workingDirectory, FileName);
+
+    private static string? TryLocate(string appDirectory, string workingDirectory, string fileName)
     {
-        string beside = Path.Combine(appDirectory, "models", FileName);
+        string beside = Path.Combine(appDirectory, "models", fileName);
         if (File.Exists(beside))
         {
             return beside;
         }
         for (var dir = new DirectoryInfo(workingDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "models", FileName);
+            string candidate = Path.Combine(dir.FullName, "models", fileName);
             if (File.Exists(candidate))
             {
                 return candidate;

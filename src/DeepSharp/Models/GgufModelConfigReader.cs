@@ -29,13 +29,19 @@ public static class GgufModelConfigReader
         int keyLength = Optional("attention.key_length", embedding / heads);
         int valueLength = Optional("attention.value_length", keyLength);
         int ropeDims = Optional("rope.dimension_count", keyLength);
+        int nextN = Optional("nextn_predict_layers", 0);
+        if (nextN < 0 || nextN >= Required("block_count"))
+        {
+            throw new InvalidDataException($"nextn_predict_layers {nextN} leaves no main layers of block_count {Required("block_count")}");
+        }
 
         var config = new ModelConfig
         {
             Architecture = arch,
             VocabSize = VocabSize(file, p),
             EmbeddingLength = embedding,
-            LayerCount = Required("block_count"),
+            LayerCount = Required("block_count") - nextN,
+            NextNLayerCount = nextN,
             FeedForwardLength = Optional("feed_forward_length", 0),
             HeadCount = heads,
             KeyValueHeadCount = headsKv,

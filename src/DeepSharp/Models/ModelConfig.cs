@@ -15,8 +15,14 @@ public sealed record ModelConfig
     /// <summary>Width of the residual stream.</summary>
     public required int EmbeddingLength { get; init; }
 
-    /// <summary>Number of transformer blocks.</summary>
+    /// <summary>Number of transformer blocks the model runs (multi-token-prediction blocks not included).</summary>
     public required int LayerCount { get; init; }
+
+    /// <summary>
+    /// Multi-token-prediction ("next-n") blocks stored after the <see cref="LayerCount"/> main ones (GGUF
+    /// <c>nextn_predict_layers</c>; <c>block_count</c> counts both). They draft tokens for speculative decoding.
+    /// </summary>
+    public int NextNLayerCount { get; init; }
 
     /// <summary>Hidden width of a dense SwiGLU FFN.</summary>
     public required int FeedForwardLength { get; init; }

@@ -34,6 +34,45 @@ public sealed class InfoCommandTests
     }
 
     [Fact]
+    public void DeepSeek2ReportsExpertsActiveWeightsAndTheLatentCache()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"deepsharp-info-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            var spec = Models.TinyDeepSeek.Spec(v3: true);
+            ModelFixtureWriter.Write(spec with { Config = spec.Config with { NextNLayerCount = 1 } }, path);
+            var output = new StringWriter();
+            Assert.Equal(0, InfoCommand.Run(path, listTensors: false, asJson: true, output));
+            using var json = JsonDocument.Parse(output.ToString());
+            var root = json.RootElement;
+            var hp = root.GetProperty("hyperparameters");
+            Assert.Equal(8, hp.GetProperty("expert_count").GetInt32());
+            Assert.Equal(1, hp.GetProperty("nextn_predict_layers").GetInt32());
+            // (kv_lora_rank + rope) × layers × 2 bytes: the MTP block keeps no cache in plain decoding.
+            Assert.Equal((32 + 16) * 3 * 2, root.GetProperty("kv_bytes_per_token").GetInt64());
+            Assert.True(root.GetProperty("active_parameters").GetInt64() < root.GetProperty("total_parameters").GetInt64());
+
+            // The bytes info predicts one token reads are what a metered decode of that token does read.
+            using var model = DeepSharp.Models.TransformerModel.Load(path);
+            var meter = new DeepSharp.Models.ForwardMeter();
+            var session = new DeepSharp.Inference.InferenceSession(model, new DeepSharp.Inference.SessionOptions { Meter = meter });
+            session.Evaluate([5, 6, 7]);
+            meter.Reset();
+            session.Evaluate([8]);
+            Assert.Equal(meter.WeightBytes, root.GetProperty("active_weight_bytes").GetInt64());
+
+            output = new StringWriter();
+            InfoCommand.Run(path, listTensors: false, asJson: false, output);
+            Assert.Contains("(+1 multi-token prediction)", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("MLA latent: (32 + 16) × 3 layers × 2 B", output.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void TextReportsAVocabularyFile()
     {
         var output = new StringWriter();

@@ -121,9 +121,9 @@ public sealed class FixtureTests
         var config = FixturePresets.Get("tiny-deepseek2-lite");
         using var file = WriteAndOpen(new FixtureSpec("d", config, GgmlType.Q8_0));
         var s = ModelSummary.Of(file);
-        long expertParams = 3L * 256 * 256 * 8 * 2; // gate+up+down, 8 experts, 2 MoE layers
+        long expertParams = 3L * 256 * 128 * 8 * 26; // gate+up+down of width 128, 8 experts, 26 MoE layers
         Assert.Equal(expertParams - expertParams / 8 * 2, s.TotalParameters - s.ActiveParameters);
-        Assert.Equal((256 + 32) * 3 * 2, s.KvBytesPerToken);
+        Assert.Equal((256 + 32) * 27 * 2, s.KvBytesPerToken);
         Assert.Empty(s.UnsupportedTensors);
     }
 }

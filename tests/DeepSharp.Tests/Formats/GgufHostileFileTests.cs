@@ -139,7 +139,7 @@ public sealed class GgufHostileFileTests
     {
         byte[] bytes = OneTensorFile(dims: [256], type: (uint)GgmlType.IQ2_XXS, dataBytes: 66).ToArray();
         using var file = GgufFile.FromBytes(bytes);
-        var e = Assert.Throws<UnsupportedTensorTypeException>(() => file.EnsureTensorTypesSupported(QuantFormatSupport.IsSupported));
+        var e = Assert.Throws<UnsupportedTensorTypeException>(() => file.EnsureTensorTypesSupported(QuantFormats.IsSupported));
         Assert.Equal("unsupported tensor type IQ2_XXS in tensor t", e.Message);
     }
 }

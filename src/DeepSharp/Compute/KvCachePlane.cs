@@ -1,0 +1,110 @@
+using System.Numerics.Tensors;
+
+namespace DeepSharp.Compute;
+
+/// <summary>
+/// One per-token vector of one layer's cache (keys, values, or for MLA the latent and the rope key), for every
+/// position of the context: <c>[ContextLength, Width]</c>, in F16 or F32.
+/// </summary>
+public sealed class KvCachePlane
+{
+    private readonly Half[]? _half;
+    private readonly float[]? _single;
+
+    /// <summary>Allocates a plane of <paramref name="contextLength"/> rows of <paramref name="width"/> values.</summary>
+    public KvCachePlane(int contextLength, int width, KvCacheType type)
+    {
+        ContextLength = contextLength;
+        Width = width;
+        long length = (long)contextLength * width;
+        if (length > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(contextLength), $"a KV cache plane of {contextLength} × {width} is too large");
+        }
+        if (type == KvCacheType.F16)
+        {
+            _half = new Half[length];
+        }
+        else
+        {
+            _single = new float[length];
+        }
+    }
+
+    /// <summary>Element type.</summary>
+    public KvCacheType Type => _half is null ? KvCacheType.F32 : KvCacheType.F16;
+
+    /// <summary>Positions held.</summary>
+    public int ContextLength { get; }
+
+    /// <summary>Values per position.</summary>
+    public int Width { get; }
+
+    /// <summary>Stores <paramref name="row"/> (<see cref="Width"/> values) at <paramref name="position"/>.</summary>
+    public void Write(int position, ReadOnlySpan<float> row)
+    {
+        CheckPosition(position);
+        if (_half is not null)
+        {
+            TensorPrimitives.ConvertToHalf(row[..Width], _half.AsSpan(position * Width, Width));
+        }
+        else
+        {
+            row[..Width].CopyTo(_single.AsSpan(position * Width, Width));
+        }
+    }
+
+    /// <summary>Copies <paramref name="destination"/>.Length values from <paramref name="position"/>, starting <paramref name="offset"/> into the row.</summary>
+    public void Read(int position, int offset, Span<float> destination)
+    {
+        CheckPosition(position);
+        int start = position * Width + offset;
+        if (_half is not null)
+        {
+            TensorPrimitives.ConvertToSingle(_half.AsSpan(start, destination.Length), destination);
+        }
+        else
+        {
+            _single.AsSpan(start, destination.Length).CopyTo(destination);
+        }
+    }
+
+    /// <summary>The dot product of <paramref name="vector"/> with the stored values at <paramref name="position"/>, <paramref name="offset"/>.</summary>
+    public float Dot(int position, int offset, ReadOnlySpan<float> vector, Span<float> scratch)
+    {
+        if (_single is not null)
+        {
+            CheckPosition(position);
+            return TensorPrimitives.Dot(_single.AsSpan(position * Width + offset, vector.Length), vector);
+        }
+        var row = scratch[..vector.Length];
+        Read(position, offset, row);
+        return TensorPrimitives.Dot(row, vector);
+    }
+
+    /// <summary><paramref name="destination"/> += <paramref name="weight"/> · stored values at <paramref name="position"/>, <paramref name="offset"/>.</summary>
+    public void AddScaled(int position, int offset, float weight, Span<float> destination, Span<float> scratch)
+    {
+        ReadOnlySpan<float> row;
+        if (_single is not null)
+        {
+            CheckPosition(position);
+            row = _single.AsSpan(position * Width + offset, destination.Length);
+        }
+        else
+        {
+            var s = scratch[..destination.Length];
+            Read(position, offset, s);
+            row = s;
+        }
+        TensorPrimitives.MultiplyAdd(row, weight, destination, destination);
+    }
+
+    private void CheckPosition(int position)
+    {
+        if ((uint)position >= (uint)ContextLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"the cache holds positions 0..{ContextLength - 1}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using DeepSharp.Formats.Gguf;
+using DeepSharp.Quantization;
+
+namespace DeepSharp.Compute;
+
+/// <summary>
+/// A weight matrix left where the file mapping put it, in its stored type: <see cref="Rows"/> rows of
+/// <see cref="Columns"/> values (GGUF ne = {Columns, Rows}). Multiplies activation rows without copying or
+/// converting the weights up front.
+/// </summary>
+public sealed unsafe partial class WeightMatrix
+{
+    private const long MinWorkPerChunk = 1 << 15; // multiply-adds; below this a thread hand-off costs more than it saves
+
+    [ThreadStatic]
+    private static byte[]? t_prepared;
+
+    [ThreadStatic]
+    private static MatMulJob? t_job;
+
+    private readonly RowKernel _kernel;
+    private readonly byte* _data;
+
+    /// <summary>Wraps <paramref name="bytes"/> as a <paramref name="rows"/> × <paramref name="columns"/> matrix of <paramref name="type"/> called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">The sizes do not match the bytes or the type's block size.</exception>
+    /// <exception cref="NotSupportedException">DeepSharp cannot compute with <paramref name="type"/>.</exception>
+    public WeightMatrix(string name, GgmlType type, int rows, int columns, TensorBytes bytes)
+    {
+        var info = GgmlTypeInfo.Get(type);
+        if (rows <= 0 || columns <= 0 || columns % info.BlockSize != 0)
+        {
+            throw new ArgumentException($"'{name}': {rows} rows of {columns} values are not whole {type} blocks of {info.BlockSize}");
+        }
+        RowBytes = info.RowBytes(columns);
+        if (bytes.Length != RowBytes * rows)
+        {
+            throw new ArgumentException($"'{name}': {bytes.Length} bytes, expected {RowBytes * rows} for {rows} rows of {columns} {type}");
+        }
+        Name = name;
+        Type = type;
+        Rows = rows;
+        Columns = columns;
+        _kernel = RowKernel.For(type, name);
+        _data = (byte*)bytes.Pointer;
+    }
+
+    /// <summary>Tensor name, for messages.</summary>
+    public string Name { get; }
+
+    /// <summary>Stored element type.</summary>
+    public GgmlType Type { get; }
+
+    /// <summary>Output features.</summary>
+    public int Rows { get; }
+
+    /// <summary>Input features.</summary>
+    public int Columns { get; }
+
+    /// <summary>Bytes of one stored row.</summary>
+    public long RowBytes { get; }
+
+    /// <summary>Bytes of the whole matrix: what one product reads.</summary>
+    public long Bytes => RowBytes * Rows;
+
+    /// <summary>Opens a 2-D tensor of <paramref name="file"/> as a matrix.</summary>
+    public static WeightMatrix FromTensor(GgufFile file, GgufTensorInfo tensor)
+    {
+        if (tensor.Dimensions.Count != 2)
+        {
+            throw new InvalidDataException($"tensor '{tensor.Name}' has {tensor.Dimensions.Count} dimensions, a matrix needs 2");
+        }
+        return new WeightMatrix(tensor.Name, tensor.Type, checked((int)tensor.Dimensions[1]), checked((int)tensor.Dimensions[0]), file.GetBytes(tensor));
+    }
+
+    /// <summary>
+    /// Rows <paramref name="start"/> .. <paramref name="start"/> + <paramref name="count"/> − 1 as a matrix of their own,
+    /// without copying: one expert of a stacked expert tensor, or one head's slice of a projection.
+    /// </summary>
+    public WeightMatrix RowRange(int start, int count, string name)
+    {
+        if (start < 0 || count <= 0 || start > Rows - count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"rows {start}..{start + count - 1} are outside '{Name}' ({Rows} rows)");
+        }
+        return new WeightMatrix(name, Type, count, Columns, new TensorBytes((nint)(_data + start * RowBytes), count * RowBytes));
+    }
+
+    /// <summary>Decodes row <paramref name="row"/> into <paramref name="destination"/> (an embedding lookup).</summary>
+    public void ReadRow(int row, Span<float> destination)
+    {
+        if ((uint)row >= (uint)Rows)
+        {
+            throw new ArgumentOutOfRangeException(nameof(row), row, $"'{Name}' has {Rows} rows");
+        }
+        _kernel.Dequantize(StoredRow(row), destination[..Columns]);
+    }
+
+    /// <summary>
+    /// <paramref name="output"/>[t, r] = Σ_c W[r, c] · <paramref name="input"/>[t, c] for <paramref name="count"/> activation rows,
+    /// split over the rows of W on <paramref name="pool"/>.
+    /// </summary>
+    public void MatMul(ReadOnlySpan<float> input, int count, Span<float> output, ComputePool pool)
+    {
+        if (input.Length < count * Columns || output.Length < count * Rows)
+        {
+            throw new ArgumentException($"'{Name}' ({Rows}×{Columns}) cannot multiply {count} rows from {input.Length} inputs into {output.Length} outputs");
+        }
+        int preparedBytes = _kernel.PreparedBytes(Columns);
+        int need = preparedBytes * count;
+        if (t_prepared is null || t_prepared.Length < need)
+        {
+            t_prepared = new byte[need];
+        }
+        for (int t = 0; t < count; t++)
+        {
+            _kernel.Prepare(input.Slice(t * Columns, Columns), t_prepared.AsSpan(t * preparedBytes, preparedBytes));
+        }
+        long work = (long)Rows * Columns * count;
+        int chunks = (int)Math.Clamp(work / MinWorkPerChunk, 1, Math.Min(Rows, pool.ThreadCount * 4));
+        fixed (byte* prepared = t_prepared)
+        fixed (float* o = output)
+        {
+            var job = t_job ??= new MatMulJob();
+            job.Set(this, prepared, preparedBytes, count, o, chunks);
+            try
+            {
+                pool.Run(job, chunks);
+            }
+            finally
+            {
+                job.Clear();
+            }
+        }
+    }
+
+    private ReadOnlySpan<byte> StoredRow(int row) => new(_data + row * RowBytes, (int)RowBytes);
+
+    /// <summary>Rows [start, end) of W against every prepared activation row.</summary>
+    private void MultiplyRows(int start, int end, byte* prepared, int preparedBytes, int count, float* output)
+    {
+        for (int r = start; r < end; r++)
+        {
+            var weights = StoredRow(r);
+            for (int t = 0; t < count; t++)
+            {
+                output[(long)t * Rows + r] = _kernel.Dot(weights, new ReadOnlySpan<byte>(prepared + (long)t * preparedBytes, preparedBytes), Columns);
+            }
+        }
+    }
+
+    private sealed class MatMulJob : IChunkJob
+    {
+        private WeightMatrix? _matrix;
+        private byte* _prepared;
+        private int _preparedBytes;
+        private int _count;
+        private float* _output;
+        private int _chunks;
+
+        public void Set(WeightMatrix matrix, byte* prepared, int preparedBytes, int count, float* output, int chunks)
+        {
+            _matrix = matrix;
+            _prepared = prepared;
+            _preparedBytes = preparedBytes;
+            _count = count;
+            _output = output;
+            _chunks = chunks;
+        }
+
+        public void Clear()
+        {
+            _matrix = null;
+            _prepared = null;
+            _output = null;
+        }
+
+        public void Execute(int chunk)
+        {
+            var m = _matrix!;
+            int start = (int)((long)m.Rows * chunk / _chunks);
+            int end = (int)((long)m.Rows * (chunk + 1) / _chunks);
+            m.MultiplyRows(start, end, _prepared, _preparedBytes, _count, _output);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using DeepSharp.Inference.Sampling;
+
+namespace DeepSharp.Engine;
+
+/// <summary>Settings of one request to a <see cref="ChatEngine"/>.</summary>
+public sealed record ChatRequestOptions
+{
+    /// <summary>How tokens are picked.</summary>
+    public SamplingOptions Sampling { get; init; } = new();
+
+    /// <summary>New tokens at most (reasoning and answer together).</summary>
+    public int MaxTokens { get; init; } = 512;
+
+    /// <summary>Strings that end the reply; the stop string itself is not part of the output.</summary>
+    public IReadOnlyList<string> StopStrings { get; init; } = [];
+
+    /// <summary>
+    /// Reasoning tokens at most; when spent, the engine feeds the end-of-reasoning tag to the model so it goes on
+    /// to the answer. Null for no limit.
+    /// </summary>
+    public int? ReasoningBudget { get; init; }
+
+    /// <summary>
+    /// False renders the prompt so that the model skips its reasoning (the template's <c>enable_thinking</c>/<c>thinking</c>
+    /// variable, else an empty closed think block after the assistant tag). Applies to chat requests only.
+    /// </summary>
+    public bool Thinking { get; init; } = true;
+}

@@ -1,0 +1,10 @@
+using DeepSharp.Inference;
+
+namespace DeepSharp.Engine;
+
+/// <summary>One piece of a streamed reply: reasoning text, answer text, or (last) the usage and finish reason.</summary>
+/// <param name="Kind">What the update carries.</param>
+/// <param name="Text">The text of a <see cref="ChatUpdateKind.Reasoning"/> or <see cref="ChatUpdateKind.Content"/> update; empty otherwise.</param>
+/// <param name="Usage">Token counts; set on the <see cref="ChatUpdateKind.Finished"/> update.</param>
+/// <param name="FinishReason">Why generation ended; set on the <see cref="ChatUpdateKind.Finished"/> update.</param>
+public readonly record struct ChatUpdate(ChatUpdateKind Kind, string Text, ChatUsage? Usage = null, FinishReason? FinishReason = null);

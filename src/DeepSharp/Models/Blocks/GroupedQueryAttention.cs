@@ -1,0 +1,104 @@
+using System.Numerics.Tensors;
+using DeepSharp.Compute;
+using static DeepSharp.Models.Blocks.WeightShapes;
+
+namespace DeepSharp.Models.Blocks;
+
+/// <summary>
+/// Multi-head attention with grouped KV heads (MHA, GQA and MQA), optional q/k/v biases, optional per-head
+/// q/k RMSNorm before RoPE, causal softmax with scale 1/√(key length). Caches keys and values of all KV heads.
+/// </summary>
+public sealed class GroupedQueryAttention : IAttention
+{
+    private readonly GqaWeights _w;
+    private readonly Rope _rope;
+    private readonly int _heads;
+    private readonly int _kvHeads;
+    private readonly int _keyLength;
+    private readonly int _valueLength;
+    private readonly float _epsilon;
+    private readonly float _scale;
+
+    /// <summary>Binds the block to its weights and checks that their shapes agree with the head layout.</summary>
+    public GroupedQueryAttention(GqaWeights weights, int heads, int kvHeads, int keyLength, int valueLength, float rmsEpsilon, Rope rope)
+    {
+        if (kvHeads <= 0 || heads % kvHeads != 0)
+        {
+            throw new ArgumentException($"{heads} query heads cannot share {kvHeads} KV heads");
+        }
+        int width = weights.Query.Columns;
+        Expect(weights.Query, heads * keyLength, width);
+        Expect(weights.Key, kvHeads * keyLength, width);
+        Expect(weights.Value, kvHeads * valueLength, width);
+        Expect(weights.Output, width, heads * valueLength);
+        ExpectLength(weights.QueryBias, heads * keyLength, "attn_q.bias");
+        ExpectLength(weights.KeyBias, kvHeads * keyLength, "attn_k.bias");
+        ExpectLength(weights.ValueBias, kvHeads * valueLength, "attn_v.bias");
+        ExpectLength(weights.QueryNorm, keyLength, "attn_q_norm");
+        ExpectLength(weights.KeyNorm, keyLength, "attn_k_norm");
+        if (rope.Dimensions > keyLength)
+        {
+            throw new ArgumentException($"RoPE over {rope.Dimensions} dimensions does not fit a key head of {keyLength}");
+        }
+        _w = weights;
+        _rope = rope;
+        _heads = heads;
+        _kvHeads = kvHeads;
+        _keyLength = keyLength;
+        _valueLength = valueLength;
+        _epsilon = rmsEpsilon;
+        _scale = 1f / MathF.Sqrt(keyLength);
+        CachePlaneWidths = [kvHeads * keyLength, kvHeads * valueLength];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> CachePlaneWidths { get; }
+
+    /// <inheritdoc />
+    public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, int tokens, int startPosition, IReadOnlyList<KvCachePlane> cache, Span<float> output)
+    {
+        var ws = context.Workspace;
+        int qWidth = _heads * _keyLength, kWidth = _kvHeads * _keyLength, vWidth = _kvHeads * _valueLength;
+        var q = ws.Get("attn.q", tokens * qWidth);
+        var k = ws.Get("attn.k", tokens * kWidth);
+        var v = ws.Get("attn.v", tokens * vWidth);
+        context.MatMul(_w.Query, input, tokens, q);
+        context.MatMul(_w.Key, input, tokens, k);
+        context.MatMul(_w.Value, input, tokens, v);
+        AddBias(q, _w.QueryBias);
+        AddBias(k, _w.KeyBias);
+        AddBias(v, _w.ValueBias);
+        if (_w.QueryNorm is { } qn)
+        {
+            RmsNorm.ApplyRows(q, _keyLength, qn, _epsilon);
+        }
+        if (_w.KeyNorm is { } kn)
+        {
+            RmsNorm.ApplyRows(k, _keyLength, kn, _epsilon);
+        }
+        for (int t = 0; t < tokens; t++)
+        {
+            _rope.Apply(q.Slice(t * qWidth, qWidth), _heads, _keyLength, startPosition + t);
+            _rope.Apply(k.Slice(t * kWidth, kWidth), _kvHeads, _keyLength, startPosition + t);
+            cache[0].Write(startPosition + t, k.Slice(t * kWidth, kWidth));
+            cache[1].Write(startPosition + t, v.Slice(t * vWidth, vWidth));
+        }
+        var attended = ws.Get("attn.out", tokens * _heads * _valueLength);
+        CausalAttention.Run(context.Pool, q, tokens, startPosition, _heads, _kvHeads, _keyLength, _valueLength, _scale, cache[0], cache[1], attended);
+        context.Tap(layer, "kqv_out", tokens, attended);
+        context.MatMul(_w.Output, attended, tokens, output);
+    }
+
+    private static void AddBias(Span<float> rows, float[]? bias)
+    {
+        if (bias is null)
+        {
+            return;
+        }
+        for (int start = 0; start < rows.Length; start += bias.Length)
+        {
+            var row = rows.Slice(start, bias.Length);
+            TensorPrimitives.Add(row, bias, row);
+        }
+    }
+}

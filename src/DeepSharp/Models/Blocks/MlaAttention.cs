@@ -1,0 +1,239 @@
+using System.Numerics;
+using DeepSharp.Compute;
+using static DeepSharp.Models.Blocks.WeightShapes;
+
+namespace DeepSharp.Models.Blocks;
+
+/// <summary>
+/// Multi-head Latent Attention (DeepSeek-V2/V3, FACTS.md §3.8). Queries come from the model width directly
+/// (V2-Lite) or through a normalised low-rank bottleneck (V3). Keys and values share one compressed latent per
+/// token plus one rotated key part shared by all heads; only these are cached: one plane of
+/// [latent | rope key] per token, which is what llama.cpp's latent cache holds too.
+/// <para>
+/// Two evaluation forms, equal up to rounding. <b>Absorbed</b>: each head's query absorbs the key up-projection so
+/// scores are taken against the cached latents directly (MQA with a single shared head), and the value
+/// up-projection is applied to the attention-weighted latent afterwards. <b>Expanded</b>: every visible latent is
+/// decompressed into per-head keys and values and attention runs as plain multi-head attention; cheaper for long
+/// prompts since its per-pair cost is heads × (key + value head) rather than heads × (2 latent + rope).
+/// </para>
+/// </summary>
+public sealed class MlaAttention : IAttention
+{
+    private readonly MlaWeights _w;
+    private readonly Rope _rope;
+    private readonly MlaForm _form;
+    private readonly int _heads;
+    private readonly int _nope;
+    private readonly int _ropeDim;
+    private readonly int _latent;
+    private readonly int _value;
+    private readonly int _qkHead;
+    private readonly float _epsilon;
+    private readonly float _scale;
+
+    /// <summary>Binds the block and checks every weight's shape against <paramref name="mla"/> and <paramref name="heads"/>.</summary>
+    /// <param name="weights">The tensors.</param>
+    /// <param name="mla">Latent, nope, rope and value widths.</param>
+    /// <param name="heads">Query heads.</param>
+    /// <param name="rmsEpsilon">Epsilon of the q_a and kv_a norms.</param>
+    /// <param name="rope">RoPE over <see cref="MlaConfig.RopeHeadDim"/> dimensions.</param>
+    /// <param name="softmaxScale">Scale of the scores (DeepSeek's YaRN mscale rule, <see cref="YarnScaling.MlaSoftmaxScale"/>).</param>
+    /// <param name="form">Which evaluation form to use.</param>
+    public MlaAttention(MlaWeights weights, MlaConfig mla, int heads, float rmsEpsilon, Rope rope, float softmaxScale, MlaForm form = MlaForm.Auto)
+    {
+        _heads = heads;
+        _nope = mla.NopeHeadDim;
+        _ropeDim = mla.RopeHeadDim;
+        _latent = mla.KvLoraRank;
+        _value = mla.ValueHeadDim;
+        _qkHead = mla.QueryKeyHeadDim;
+        int width = weights.KvA.Columns;
+        if (weights.Query is { } q)
+        {
+            Expect(q, heads * _qkHead, width);
+        }
+        else if (weights is { QueryA: { } qa, QueryB: { } qb, QueryANorm: { } qaNorm })
+        {
+            Expect(qa, mla.QLoraRank, width);
+            Expect(qb, heads * _qkHead, mla.QLoraRank);
+            ExpectLength(qaNorm, mla.QLoraRank, "attn_q_a_norm");
+        }
+        else
+        {
+            throw new InvalidDataException("MLA needs either attn_q or attn_q_a, attn_q_a_norm and attn_q_b");
+        }
+        Expect(weights.KvA, _latent + _ropeDim, width);
+        ExpectLength(weights.KvANorm, _latent, "attn_kv_a_norm");
+        if (weights.KeyUp.Count != heads || weights.ValueUp.Count != heads)
+        {
+            throw new InvalidDataException($"MLA has {heads} heads but {weights.KeyUp.Count} key and {weights.ValueUp.Count} value up-projections");
+        }
+        foreach (var k in weights.KeyUp)
+        {
+            if (k.NopeDim != _nope || k.LatentDim != _latent)
+            {
+                throw new InvalidDataException($"a key up-projection maps a latent of {k.LatentDim} to {k.NopeDim}, expected {_latent} to {_nope}");
+            }
+        }
+        foreach (var v in weights.ValueUp)
+        {
+            Expect(v, _value, _latent);
+        }
+        Expect(weights.Output, width, heads * _value);
+        if (rope.Dimensions != _ropeDim)
+        {
+            throw new ArgumentException($"RoPE over {rope.Dimensions} dimensions, but the MLA rope part is {_ropeDim} wide");
+        }
+        _w = weights;
+        _rope = rope;
+        _form = form;
+        _epsilon = rmsEpsilon;
+        _scale = softmaxScale;
+        CachePlaneWidths = [_latent + _ropeDim];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<int> CachePlaneWidths { get; }
+
+    /// <inheritdoc />
+    public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, int tokens, int startPosition, IReadOnlyList<KvCachePlane> cache, Span<float> output)
+    {
+        var ws = context.Workspace;
+        int qWidth = _heads * _qkHead, kvWidth = _latent + _ropeDim;
+        var q = ws.Get("mla.q", tokens * qWidth);
+        if (_w.Query is { } wq)
+        {
+            context.MatMul(wq, input, tokens, q);
+        }
+        else
+        {
+            var compressed = ws.Get("mla.q_a", tokens * _w.QueryA!.Rows);
+            context.MatMul(_w.QueryA, input, tokens, compressed);
+            RmsNorm.ApplyRows(compressed, _w.QueryA.Rows, _w.QueryANorm!, _epsilon);
+            context.MatMul(_w.QueryB!, compressed, tokens, q);
+        }
+        var kv = ws.Get("mla.kv", tokens * kvWidth);
+        context.MatMul(_w.KvA, input, tokens, kv);
+        for (int t = 0; t < tokens; t++)
+        {
+            int position = startPosition + t;
+            _rope.Apply(q.Slice(t * qWidth, qWidth), _heads, _qkHead, _nope, position);
+            var row = kv.Slice(t * kvWidth, kvWidth);
+            _rope.Apply(row, 1, kvWidth, _latent, position);
+            var latent = row[.._latent];
+            RmsNorm.Apply(latent, _w.KvANorm, _epsilon, latent);
+            cache[0].Write(position, row);
+        }
+        context.Tap(layer, "kv_cmpr_pe", tokens, kv);
+        var attended = ws.Get("mla.attended", tokens * _heads * _value);
+        if (UseExpanded(tokens, startPosition))
+        {
+            Expanded(context, q, tokens, startPosition, cache[0], attended);
+        }
+        else
+        {
+            Absorbed(context, q, tokens, startPosition, cache[0], attended);
+        }
+        context.Tap(layer, "kqv_out", tokens, attended);
+        context.MatMul(_w.Output, attended, tokens, output);
+    }
+
+    /// <summary>The form for a batch (see <see cref="MlaForm.Auto"/>); the cost per pair is FACTS.md §3.8's.</summary>
+    private bool UseExpanded(int tokens, int startPosition)
+    {
+        if (_form != MlaForm.Auto)
+        {
+            return _form == MlaForm.Expanded;
+        }
+        if (tokens == 1 || _w.KeyUp[0].StoredTransposed)
+        {
+            return false;
+        }
+        long pairs = (long)tokens * startPosition + (long)tokens * (tokens + 1) / 2;
+        long upProjections = (long)_heads * (_nope + _value) * _latent;
+        long absorbed = tokens * upProjections + pairs * _heads * (2L * _latent + _ropeDim);
+        long expanded = (startPosition + tokens) * upProjections + pairs * _heads * (_qkHead + _value);
+        return expanded < absorbed;
+    }
+
+    /// <summary>Scores against the cached latents: q_abs[h] = W_UK[h]ᵀ·q_nope[h], then o[h] = W_UV[h]·Σ softmax · latent.</summary>
+    private void Absorbed(ForwardContext context, Span<float> q, int tokens, int startPosition, KvCachePlane cache, Span<float> attended)
+    {
+        var ws = context.Workspace;
+        int qWidth = _heads * _qkHead, queryWidth = _latent + _ropeDim;
+        var queries = ws.Get("mla.absorbed_q", tokens * _heads * queryWidth);
+        var nope = ws.Get("mla.nope", tokens * _nope);
+        var latent = ws.Get("mla.latent", tokens * _latent);
+        for (int h = 0; h < _heads; h++)
+        {
+            for (int t = 0; t < tokens; t++)
+            {
+                q.Slice(t * qWidth + h * _qkHead, _nope).CopyTo(nope.Slice(t * _nope, _nope));
+            }
+            _w.KeyUp[h].Absorb(context, nope, tokens, latent);
+            for (int t = 0; t < tokens; t++)
+            {
+                var query = queries.Slice((t * _heads + h) * queryWidth, queryWidth);
+                latent.Slice(t * _latent, _latent).CopyTo(query);
+                q.Slice(t * qWidth + h * _qkHead + _nope, _ropeDim).CopyTo(query[_latent..]);
+            }
+        }
+        // One shared KV head: the keys are whole cache rows, the values their latent part. The score buffer grows
+        // geometrically so decoding, which adds a position per token, does not reallocate it each time.
+        var weighted = ws.Get("mla.weighted_latent", tokens * _heads * _latent);
+        var scores = ws.Get("mla.scores", _heads * (int)Math.Max(256, BitOperations.RoundUpToPowerOf2((uint)(startPosition + tokens))));
+        LatentAttention.Run(context.Pool, queries, tokens, startPosition, _heads, queryWidth, _latent, _scale, cache, scores, weighted);
+        var value = ws.Get("mla.value", tokens * _value);
+        for (int h = 0; h < _heads; h++)
+        {
+            for (int t = 0; t < tokens; t++)
+            {
+                weighted.Slice((t * _heads + h) * _latent, _latent).CopyTo(latent.Slice(t * _latent, _latent));
+            }
+            context.MatMul(_w.ValueUp[h], latent, tokens, value);
+            for (int t = 0; t < tokens; t++)
+            {
+                value.Slice(t * _value, _value).CopyTo(attended.Slice((t * _heads + h) * _value, _value));
+            }
+        }
+    }
+
+    /// <summary>Decompresses every visible latent into per-head keys [W_UK·c ; k_pe] and values W_UV·c, then runs MHA.</summary>
+    private void Expanded(ForwardContext context, Span<float> q, int tokens, int startPosition, KvCachePlane cache, Span<float> attended)
+    {
+        var ws = context.Workspace;
+        int visible = startPosition + tokens;
+        int keyWidth = _heads * _qkHead, valueWidth = _heads * _value;
+        var latents = ws.Get("mla.latents", visible * _latent);
+        var ropeKeys = ws.Get("mla.rope_keys", visible * _ropeDim);
+        for (int p = 0; p < visible; p++)
+        {
+            cache.Read(p, 0, latents.Slice(p * _latent, _latent));
+            cache.Read(p, _latent, ropeKeys.Slice(p * _ropeDim, _ropeDim));
+        }
+        var keys = ws.Get("mla.keys", visible * keyWidth);
+        var values = ws.Get("mla.values", visible * valueWidth);
+        var nope = ws.Get("mla.key_nope", visible * _nope);
+        var value = ws.Get("mla.value_rows", visible * _value);
+        for (int h = 0; h < _heads; h++)
+        {
+            _w.KeyUp[h].Expand(context, latents, visible, nope);
+            context.MatMul(_w.ValueUp[h], latents, visible, value);
+            for (int p = 0; p < visible; p++)
+            {
+                var key = keys.Slice(p * keyWidth + h * _qkHead, _qkHead);
+                nope.Slice(p * _nope, _nope).CopyTo(key);
+                ropeKeys.Slice(p * _ropeDim, _ropeDim).CopyTo(key[_nope..]);
+                value.Slice(p * _value, _value).CopyTo(values.Slice(p * valueWidth + h * _value, _value));
+            }
+        }
+        var keyPlane = ws.Plane("mla.key_plane", visible, keyWidth);
+        var valuePlane = ws.Plane("mla.value_plane", visible, valueWidth);
+        for (int p = 0; p < visible; p++)
+        {
+            keyPlane.Write(p, keys.Slice(p * keyWidth, keyWidth));
+            valuePlane.Write(p, values.Slice(p * valueWidth, valueWidth));
+        }
+        CausalAttention.Run(context.Pool, q, tokens, startPosition, _heads, _heads, _qkHead, _value, _scale, keyPlane, valuePlane, attended);
+    }
+}

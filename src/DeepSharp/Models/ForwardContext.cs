@@ -1,0 +1,30 @@
+using DeepSharp.Compute;
+
+namespace DeepSharp.Models;
+
+/// <summary>What a forward pass runs with: scratch buffers, worker threads and an optional activation tap.</summary>
+/// <param name="Workspace">Scratch buffers (one per session).</param>
+/// <param name="Pool">Threads for row-parallel kernels.</param>
+/// <param name="Sink">Receives named activations, or null.</param>
+public sealed record ForwardContext(Workspace Workspace, ComputePool Pool, IActivationSink? Sink = null)
+{
+    /// <summary>Counts weight reads and expert choices, or null.</summary>
+    public ForwardMeter? Meter { get; init; }
+
+    /// <summary>Reports an activation to <see cref="Sink"/> if there is one.</summary>
+    public void Tap(int layer, string name, int tokens, ReadOnlySpan<float> values) => Sink?.Report(layer, name, tokens, values);
+
+    /// <summary><paramref name="output"/> = <paramref name="weights"/> · each of <paramref name="count"/> input rows, on <see cref="Pool"/>, metered.</summary>
+    public void MatMul(WeightMatrix weights, ReadOnlySpan<float> input, int count, Span<float> output)
+    {
+        weights.MatMul(input, count, output, Pool);
+        Meter?.AddWeightBytes(weights.Bytes);
+    }
+
+    /// <summary><paramref name="output"/> = <paramref name="weights"/>ᵀ · each of <paramref name="count"/> input rows, on <see cref="Pool"/>, metered.</summary>
+    public void MatMulTransposed(WeightMatrix weights, ReadOnlySpan<float> input, int count, Span<float> output)
+    {
+        weights.MatMulTransposed(input, count, output, Pool);
+        Meter?.AddWeightBytes(weights.Bytes);
+    }
+}

@@ -1,0 +1,138 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace DeepSharp.Quantization;
+
+/// <summary>IEEE binary16 ("half") scalars as stored in blocks, through <see cref="Half"/> (round to nearest even).</summary>
+public static class Fp16
+{
+    /// <summary>2^(127 − 15) as a float: rescales a half's exponent field, moved into a float, to a float exponent.</summary>
+    private const uint ExponentRebias = 0x77800000;
+
+    /// <summary>
+    /// The half bit pattern widened to float (exact). Equal to <c>(float)Half</c> for all 65 536 patterns, but
+    /// without its branches: the runtime's conversion costs a few nanoseconds, and every quantized block reads one
+    /// or two halves.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float ToSingle(ushort bits)
+    {
+        // Exponent and mantissa shifted into a float's fields read as 2^-112 times the half's value, for normal
+        // and subnormal halves alike (a subnormal half lands on a subnormal float); one exact multiply rescales.
+        uint magnitude = bits & 0x7FFFu;
+        uint widened = BitConverter.SingleToUInt32Bits(
+            BitConverter.UInt32BitsToSingle(magnitude << 13) * BitConverter.UInt32BitsToSingle(ExponentRebias));
+        if (magnitude >= 0x7C00)
+        {
+            // Infinity and NaN: all-ones exponent, mantissa (NaN payload) carried over; a NaN comes out quiet, as
+            // the runtime's conversion makes it.
+            widened = (magnitude << 13) | (magnitude > 0x7C00 ? 0x7FC00000u : 0x7F800000u);
+        }
+        return BitConverter.UInt32BitsToSingle(widened | ((uint)(bits & 0x8000) << 16));
+    }
+
+    /// <summary>
+    /// <see cref="ToSingle(ushort)"/> over a run, with the same bit trick lane by lane: 8 halves per 256-bit step, 4 per
+    /// 128-bit step, then one at a time. Infinity and NaN lanes (quiet) are selected from the all-ones-exponent form.
+    /// </summary>
+    /// <param name="bits">The half patterns.</param>
+    /// <param name="destination">At least as long as <paramref name="bits"/>.</param>
+    internal static void Widen(ReadOnlySpan<ushort> bits, Span<float> destination)
+    {
+        ref ushort source = ref MemoryMarshal.GetReference(bits);
+        ref uint target = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(destination[..bits.Length]));
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var rebias = Vector256.Create(BitConverter.UInt32BitsToSingle(ExponentRebias));
+            for (; i + 8 <= bits.Length; i += 8)
+            {
+                var h = Vector256.WidenLower(Vector128.LoadUnsafe(ref source, (nuint)i).ToVector256Unsafe());
+                var magnitude = h & Vector256.Create(0x7FFFu);
+                var scaled = ((magnitude << 13).AsSingle() * rebias).AsUInt32();
+                var special = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(0x7C00u));
+                var quiet = Vector256.GreaterThan(magnitude, Vector256.Create(0x7C00u)) & Vector256.Create(0x00400000u);
+                var widened = Vector256.ConditionalSelect(special, (magnitude << 13) | Vector256.Create(0x7F800000u) | quiet, scaled);
+                (widened | ((h & Vector256.Create(0x8000u)) << 16)).StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i + 4 <= bits.Length; i += 4)
+            {
+                var h = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref source, i)))).AsUInt16());
+                ToSingle(h).AsUInt32().StoreUnsafe(ref target, (nuint)i);
+            }
+        }
+        for (; i < bits.Length; i++)
+        {
+            Unsafe.Add(ref target, i) = BitConverter.SingleToUInt32Bits(ToSingle(Unsafe.Add(ref source, i)));
+        }
+    }
+
+    /// <summary>The halves at <paramref name="offset"/> and <paramref name="offset"/> + 2 of a block, widened into lanes 0 and 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ReadPair(ref byte block, int offset) =>
+        ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, offset))).AsUInt16()));
+
+    /// <summary><see cref="ToSingle(ushort)"/> lane by lane, on half patterns zero-extended to 32 bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ToSingle(Vector128<uint> h)
+    {
+        var magnitude = h & Vector128.Create(0x7FFFu);
+        var scaled = ((magnitude << 13).AsSingle() * Vector128.Create(BitConverter.UInt32BitsToSingle(ExponentRebias))).AsUInt32();
+        var special = Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(0x7C00u));
+        var quiet = Vector128.GreaterThan(magnitude, Vector128.Create(0x7C00u)) & Vector128.Create(0x00400000u);
+        var widened = Vector128.ConditionalSelect(special, (magnitude << 13) | Vector128.Create(0x7F800000u) | quiet, scaled);
+        return (widened | ((h & Vector128.Create(0x8000u)) << 16)).AsSingle();
+    }
+
+    /// <summary>
+    /// Widens <c>destination.Length</c> halves that lie <paramref name="stride"/> bytes apart, starting at
+    /// <paramref name="first"/>: the scales of consecutive blocks. Gathered 64 at a time, then <see cref="Widen"/>.
+    /// </summary>
+    internal static void WidenStrided(ref byte first, nint stride, Span<float> destination)
+    {
+        Span<ushort> gathered = stackalloc ushort[64];
+        for (int start = 0; start < destination.Length; start += gathered.Length)
+        {
+            int n = Math.Min(gathered.Length, destination.Length - start);
+            for (int i = 0; i < n; i++)
+            {
+                gathered[i] = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, (start + i) * stride));
+            }
+            Widen(gathered[..n], destination.Slice(start, n));
+        }
+    }
+
+    /// <summary>The half nearest to <paramref name="value"/> (ties to even; overflow gives infinity).</summary>
+    public static ushort FromSingle(float value) => BitConverter.HalfToUInt16Bits((Half)value);
+
+    /// <summary>Reads the little-endian half at <paramref name="offset"/>, widened to float.</summary>
+    public static float Read(ReadOnlySpan<byte> bytes, int offset) =>
+        ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.Slice(offset, 2)));
+
+    /// <summary>The little-endian half <paramref name="offset"/> bytes into a block, widened (for kernels on <c>ref byte</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Read(ref byte block, int offset) => ToSingle(Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref block, offset)));
+
+    /// <summary>Stores <paramref name="value"/>, which must already be a half value, at <paramref name="offset"/>.</summary>
+    public static void Write(Span<byte> bytes, int offset, Half value) =>
+        BinaryPrimitives.WriteHalfLittleEndian(bytes.Slice(offset, 2), value);
+
+    /// <summary>
+    /// The half of <paramref name="value"/>'s sign nearest to it whose magnitude is not smaller. Block scales are
+    /// rounded this way so that the largest sub-block scale still fits the integer range after rounding.
+    /// </summary>
+    public static Half AwayFromZero(float value)
+    {
+        var h = (Half)value;
+        if (MathF.Abs((float)h) < MathF.Abs(value))
+        {
+            h = BitConverter.UInt16BitsToHalf((ushort)(BitConverter.HalfToUInt16Bits(h) + 1));
+        }
+        return h;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Runtime.Intrinsics;
+
+namespace DeepSharp.Quantization.Kernels;
+
+/// <summary>
+/// The SIMD decoder of a 32-element weight format (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL). Every such block starts
+/// with its half scale <c>d</c>; the affine ones (Q4_1, Q5_1) follow it with the half minimum <c>m</c>.
+/// </summary>
+/// <typeparam name="TSelf">The decoder itself, so that default members can call its other members.</typeparam>
+internal interface IBlock32<TSelf>
+    where TSelf : IBlock32<TSelf>
+{
+    /// <summary>Bytes per weight block.</summary>
+    static abstract int Bytes { get; }
+
+    /// <summary>
+    /// True for <c>y = q·d + m</c> with unsigned codes (0..31), dotted with Q8_1 activations whose stored sum
+    /// carries the <c>m</c> term; false for <c>y = d·v</c> with signed values (−128..127), dotted with Q8_0.
+    /// </summary>
+    static abstract bool IsAffine { get; }
+
+    /// <summary>
+    /// The block's 32 values (signed) or codes (affine), one byte per element: elements 0..15 are returned,
+    /// elements 16..31 go to <paramref name="high"/>. Written with portable <c>Vector128</c> operations so that
+    /// every path shares one decoder.
+    /// </summary>
+    static abstract Vector128<byte> Values(ref byte block, out Vector128<byte> high);
+
+    /// <summary>
+    /// The 32 values in one ymm register, element j in byte j, for the AVX2 and AVX-512 paths (so it may use AVX2).
+    /// Formats decode them directly at this width; the default joins the two 128-bit halves.
+    /// </summary>
+    static virtual Vector256<byte> Values256(ref byte block)
+    {
+        var low = TSelf.Values(ref block, out var high);
+        return low.ToVector256Unsafe().WithUpper(high);
+    }
+}

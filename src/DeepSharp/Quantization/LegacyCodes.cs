@@ -1,0 +1,109 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace DeepSharp.Quantization;
+
+/// <summary>
+/// Code packing of the 32-element formats: byte j of <c>qs[16]</c> holds element j in its low nibble and
+/// element j + 16 in its high nibble; Q5_0/Q5_1 add a fifth bit per element, bit j of a little-endian u32.
+/// </summary>
+internal static class LegacyCodes
+{
+    /// <summary>Unpacks 16 bytes of nibbles into 32 codes (0..15).</summary>
+    public static void UnpackNibbles(ReadOnlySpan<byte> qs, Span<byte> codes)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            codes[j] = (byte)(qs[j] & 0xF);
+            codes[j + 16] = (byte)(qs[j] >> 4);
+        }
+    }
+
+    /// <summary>Packs the low four bits of 32 codes into 16 bytes.</summary>
+    public static void PackNibbles(ReadOnlySpan<byte> codes, Span<byte> qs)
+    {
+        for (int j = 0; j < 16; j++)
+        {
+            qs[j] = (byte)((codes[j] & 0xF) | ((codes[j + 16] & 0xF) << 4));
+        }
+    }
+
+    /// <summary>Unpacks 5-bit codes (0..31): nibbles from <paramref name="qs"/>, fifth bits from <paramref name="qh"/>.</summary>
+    public static void UnpackFiveBits(ReadOnlySpan<byte> qh, ReadOnlySpan<byte> qs, Span<byte> codes)
+    {
+        UnpackNibbles(qs, codes);
+        uint high = BinaryPrimitives.ReadUInt32LittleEndian(qh);
+        for (int j = 0; j < 32; j++)
+        {
+            codes[j] |= (byte)(((high >> j) & 1) << 4);
+        }
+    }
+
+    /// <summary>Packs 32 codes (0..31) into <paramref name="qh"/> (4 bytes) and <paramref name="qs"/> (16 bytes).</summary>
+    public static void PackFiveBits(ReadOnlySpan<byte> codes, Span<byte> qh, Span<byte> qs)
+    {
+        PackNibbles(codes, qs);
+        uint high = 0;
+        for (int j = 0; j < 32; j++)
+        {
+            high |= (uint)(codes[j] >> 4) << j;
+        }
+        BinaryPrimitives.WriteUInt32LittleEndian(qh, high);
+    }
+
+    /// <summary>
+    /// The SIMD form of <see cref="UnpackNibbles"/>: the 16 bytes at <paramref name="qs"/> give codes 0..15
+    /// (low nibbles, returned) and 16..31 (high nibbles, in <paramref name="high"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> Nibbles(ref byte qs, out Vector128<byte> high)
+    {
+        var packed = Vector128.LoadUnsafe(ref qs);
+        high = Vector128.ShiftRightLogical(packed, 4);
+        return packed & Vector128.Create((byte)0x0F);
+    }
+
+    /// <summary>
+    /// The SIMD form of the fifth bits in <see cref="UnpackFiveBits"/>: 0x10 in byte j where bit j of the
+    /// little-endian u32 at <paramref name="qh"/> is set, for elements 0..15 (returned) and 16..31
+    /// (<paramref name="high"/>). Each qh byte is spread over the eight bytes it covers, masked with that byte's
+    /// bit and compared against it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<byte> FifthBits(ref byte qh, out Vector128<byte> high)
+    {
+        var bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref qh)).AsByte();
+        var bit = Vector128.Create((byte)1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128);
+        var sixteen = Vector128.Create((byte)0x10);
+        var low = Vector128.Shuffle(bytes, Vector128.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+        var upper = Vector128.Shuffle(bytes, Vector128.Create((byte)2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+        high = Vector128.Equals(upper & bit, bit) & sixteen;
+        return Vector128.Equals(low & bit, bit) & sixteen;
+    }
+
+    /// <summary>
+    /// <see cref="Nibbles"/> into one ymm register (AVX2 paths): the 16 packed bytes in the low lane, the same
+    /// bytes shifted down a nibble in the high lane, then masked, so byte j holds code j.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> Nibbles256(ref byte qs)
+    {
+        var packed = Vector128.LoadUnsafe(ref qs);
+        return packed.ToVector256Unsafe().WithUpper(Vector128.ShiftRightLogical(packed.AsUInt16(), 4).AsByte()) & Vector256.Create((byte)0x0F);
+    }
+
+    /// <summary>
+    /// <see cref="FifthBits"/> into one ymm register (AVX2 paths): the u32 broadcast to every lane, one in-lane byte
+    /// shuffle puts qh byte j / 8 in byte j, then the bit test as before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<byte> FifthBits256(ref byte qh)
+    {
+        var bytes = Vector256.Create(Unsafe.ReadUnaligned<uint>(ref qh)).AsByte();
+        var spread = Avx2.Shuffle(bytes, Vector256.Create((byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+        var bit = Vector256.Create(0x8040201008040201ul).AsByte();
+        return Vector256.Equals(spread & bit, bit) & Vector256.Create((byte)0x10);
+    }
+}
