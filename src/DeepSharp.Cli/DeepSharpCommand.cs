@@ -17,6 +17,7 @@ internal static class DeepSharpCommand
             ChatCommand.Create(),
             PerplexityCommand.Create(),
             BenchCommand.Create(),
+            EvalCommand.Create(),
         };
         // Ctrl+C is each command's business (chat stops a reply with it), so System.CommandLine's own handler is off.
         return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = null });
