@@ -15,6 +15,7 @@ internal static class DeepSharpCommand
             TokenizeCommand.Create(),
             RunCommand.Create(),
             ChatCommand.Create(),
+            ServeCommand.Create(),
             PerplexityCommand.Create(),
             BenchCommand.Create(),
             EvalCommand.Create(),

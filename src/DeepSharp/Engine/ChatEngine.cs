@@ -107,7 +107,7 @@ public sealed class ChatEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(messages);
         options ??= new ChatRequestOptions();
-        string rendered = Prompt.Render(messages, options.Thinking);
+        string rendered = Prompt.Render(messages, options.Thinking, options.Tools);
         var parser = ReasoningParser.ForPrompt(rendered, new ReasoningParserOptions { ReasoningBudget = options.ReasoningBudget });
         var stops = UsesDefaultTemplate ? [.. options.StopStrings, .. DefaultChatTemplate.StopStrings] : options.StopStrings;
         return GenerateAsync(Prompt.Encode(rendered), parser, options, stops, cancellationToken);

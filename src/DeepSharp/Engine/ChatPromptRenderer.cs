@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DeepSharp.Chat;
 using DeepSharp.Tokenization;
 
@@ -29,8 +30,11 @@ public sealed class ChatPromptRenderer
     /// <summary>The template.</summary>
     public ChatTemplate Template => _template;
 
-    /// <summary>Renders <paramref name="messages"/> with the generation prompt; <paramref name="thinking"/> false asks the model to skip reasoning.</summary>
-    public string Render(IReadOnlyList<ChatMessage> messages, bool thinking)
+    /// <summary>
+    /// Renders <paramref name="messages"/> with the generation prompt; <paramref name="thinking"/> false asks the model to
+    /// skip reasoning; <paramref name="tools"/> are the function definitions the template may show.
+    /// </summary>
+    public string Render(IReadOnlyList<ChatMessage> messages, bool thinking, IReadOnlyList<JsonNode>? tools = null)
     {
         ArgumentNullException.ThrowIfNull(messages);
         var vocabulary = _tokenizer.Vocabulary;
@@ -44,6 +48,7 @@ public sealed class ChatPromptRenderer
         string text = _template.Render(new ChatTemplateContext
         {
             Messages = messages,
+            Tools = tools,
             AddGenerationPrompt = true,
             BosToken = vocabulary.BosId is int bos ? vocabulary.GetToken(bos) : null,
             EosToken = vocabulary.EosId is int eos ? vocabulary.GetToken(eos) : null,

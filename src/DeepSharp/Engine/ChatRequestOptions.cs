@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using DeepSharp.Inference.Sampling;
 
 namespace DeepSharp.Engine;
@@ -25,4 +26,10 @@ public sealed record ChatRequestOptions
     /// variable, else an empty closed think block after the assistant tag). Applies to chat requests only.
     /// </summary>
     public bool Thinking { get; init; } = true;
+
+    /// <summary>
+    /// Function definitions in OpenAI's shape (<c>{"type": "function", "function": {...}}</c>) that the chat template
+    /// shows the model (its <c>tools</c> variable); null for none. Applies to chat requests only.
+    /// </summary>
+    public IReadOnlyList<JsonNode>? Tools { get; init; }
 }

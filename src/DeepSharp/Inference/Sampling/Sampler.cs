@@ -39,6 +39,7 @@ public sealed class Sampler
         {
             processors.Add(new FrequencyPresencePenalty(options.FrequencyPenalty, options.PresencePenalty, options.PenaltyWindow));
         }
+        processors.AddRange(options.Constraints);
         if (options.Temperature <= 0)
         {
             return new Sampler(vocabSize, processors, [], new GreedyPicker());

@@ -37,6 +37,12 @@ public sealed record SamplingOptions
     /// <summary>Bias added to the logits of chosen tokens (−∞ bans a token).</summary>
     public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
 
+    /// <summary>
+    /// Constraints applied after the penalties and biases, such as <see cref="JsonConstraint"/>. They may keep state
+    /// about the reply so far, so each request needs its own instances.
+    /// </summary>
+    public IReadOnlyList<ILogitProcessor> Constraints { get; init; } = [];
+
     /// <summary>Seed of the random pick: the same seed, prompt and settings give the same tokens.</summary>
     public ulong Seed { get; init; } = 0x5EED;
 }

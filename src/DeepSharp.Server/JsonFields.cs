@@ -1,0 +1,90 @@
+using System.Text.Json;
+
+namespace DeepSharp.Server;
+
+/// <summary>Typed, validated reads of request fields; a wrong type or range is a 400 that names the field.</summary>
+internal static class JsonFields
+{
+    /// <summary>The field's value, or null when it is absent or JSON null.</summary>
+    public static JsonElement? Get(JsonElement obj, string name) =>
+        obj.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    public static string? String(JsonElement obj, string name, string? param = null)
+    {
+        if (Get(obj, name) is not JsonElement value)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw WrongType(param ?? name, "a string");
+    }
+
+    public static bool? Bool(JsonElement obj, string name, string? param = null)
+    {
+        if (Get(obj, name) is not JsonElement value)
+        {
+            return null;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw WrongType(param ?? name, "a boolean"),
+        };
+    }
+
+    public static double? Number(JsonElement obj, string name, double min, double max, string? param = null)
+    {
+        if (Get(obj, name) is not JsonElement value)
+        {
+            return null;
+        }
+        param ??= name;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out double number) || !double.IsFinite(number))
+        {
+            throw WrongType(param, "a number");
+        }
+        if (number < min || number > max)
+        {
+            throw ApiException.BadParam(param, $"'{param}' must be between {min} and {max}, got {number}");
+        }
+        return number;
+    }
+
+    public static long? Integer(JsonElement obj, string name, long min, long max, string? param = null)
+    {
+        if (Get(obj, name) is not JsonElement value)
+        {
+            return null;
+        }
+        param ??= name;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long number))
+        {
+            throw WrongType(param, "an integer");
+        }
+        if (number < min || number > max)
+        {
+            throw ApiException.BadParam(param, $"'{param}' must be between {min} and {max}, got {number}");
+        }
+        return number;
+    }
+
+    public static JsonElement? Object(JsonElement obj, string name, string? param = null)
+    {
+        if (Get(obj, name) is not JsonElement value)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Object ? value : throw WrongType(param ?? name, "an object");
+    }
+
+    public static JsonElement? Array(JsonElement obj, string name, string? param = null)
+    {
+        if (Get(obj, name) is not JsonElement value)
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Array ? value : throw WrongType(param ?? name, "an array");
+    }
+
+    public static ApiException WrongType(string param, string expected) => ApiException.BadParam(param, $"'{param}' must be {expected}");
+}
