@@ -27,7 +27,7 @@ internal static class ChatCompletionsEndpoint
             Thinking = request.Thinking,
             Tools = request.Tools,
             Sampling = request.JsonMode
-                ? request.Generation.Options.Sampling with { Constraints = [new JsonConstraint(engine.Tokenizer.Vocabulary)] }
+                ? request.Generation.Options.Sampling with { Constraints = [new JsonConstraint(engine.Tokenizer.Vocabulary, request.Generation.Options.MaxTokens)] }
                 : request.Generation.Options.Sampling,
         };
         CheckPromptFits(engine, request.Messages, options);

@@ -8,6 +8,9 @@ namespace DeepSharp.Inference.Sampling;
 /// complete only end-of-generation tokens remain, so the reply ends there. The reply may start with whitespace.
 /// </summary>
 /// <remarks>
+/// With a token budget, the constraint also makes sure the object closes in time: a token is allowed only if the
+/// object can still be completed, and ended, with the tokens left; so a reply cut off by the limit is still valid
+/// JSON whenever the vocabulary has single-byte tokens (byte-level BPE vocabularies do).
 /// The first call sees the prompt as its history and takes it as the starting point; each later call reads the
 /// tokens added since. One instance serves one reply.
 /// </remarks>
@@ -15,11 +18,21 @@ public sealed class JsonConstraint : ILogitProcessor
 {
     private readonly Vocabulary _vocabulary;
     private JsonScanner _scanner;
+    private readonly int? _maxTokens;
     private int _consumed = -1;   // history tokens already fed to the scanner; -1 before the first call
+    private int _start;           // history length at the first call: where the reply begins
+    private int _budget;          // closing cost a token may leave behind in this step
 
     /// <summary>Creates the constraint for a model with <paramref name="vocabulary"/>.</summary>
-    public JsonConstraint(Vocabulary vocabulary)
+    /// <param name="vocabulary">The model's vocabulary (token bytes, types and end-of-generation tokens).</param>
+    /// <param name="maxTokens">The reply's token limit (counting the end token), so the object closes in time; null for none.</param>
+    public JsonConstraint(Vocabulary vocabulary, int? maxTokens = null)
     {
+        if (maxTokens is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTokens), maxTokens, "the token limit must not be negative");
+        }
+        _maxTokens = maxTokens;
         ArgumentNullException.ThrowIfNull(vocabulary);
         if (vocabulary.EndOfGenerationIds.Count == 0)
         {
@@ -37,12 +50,15 @@ public sealed class JsonConstraint : ILogitProcessor
         ArgumentNullException.ThrowIfNull(history);
         if (_consumed < 0 || history.Count < _consumed)
         {
-            _consumed = history.Count;
+            _consumed = _start = history.Count;
         }
         for (; _consumed < history.Count; _consumed++)
         {
             Feed(history[_consumed]);
         }
+        // After this token, (left - 1) tokens remain, and the last of them must be the end token.
+        int left = _maxTokens is int max ? max - (history.Count - _start) : int.MaxValue;
+        _budget = left == int.MaxValue ? int.MaxValue : left - 2;
         int allowed = 0;
         int count = Math.Min(logits.Length, _vocabulary.Count);
         for (int id = 0; id < count; id++)
@@ -99,7 +115,7 @@ public sealed class JsonConstraint : ILogitProcessor
                 return false;
             }
         }
-        return true;
+        return trial.ClosingCost <= _budget;
     }
 
     private void Feed(int token)

@@ -33,6 +33,31 @@ internal struct JsonScanner
     /// <summary>Nesting depth now (0 outside the top-level object).</summary>
     public readonly int Depth => _depth;
 
+    /// <summary>
+    /// The fewest bytes that complete the object from here (a lower bound on the tokens needed, and exact when every
+    /// single byte is a token): the rest of the current string, number or literal, the missing key and value, and
+    /// one closing bracket per open level.
+    /// </summary>
+    public readonly int ClosingCost
+    {
+        get
+        {
+            int current = _mode switch
+            {
+                NotStarted => 2,                                        // {}
+                ValueStart or NumMinus or NumDot or NumExp or NumExpSign => 1,
+                KeyStart => 4,                                          // "":0
+                Colon => 2,                                             // :0
+                InString => (_inKey ? 3 : 1) + _aux,                    // " (then :0 after a key), after the UTF-8 bytes still owed
+                Escape => _inKey ? 4 : 2,
+                UnicodeEscape => _aux + (_inKey ? 3 : 1),
+                Literal => s_literals[_aux >> 3].Length - (_aux & 7),
+                _ => 0,
+            };
+            return current + _depth;
+        }
+    }
+
     /// <summary>Feeds one byte; false when the byte cannot continue valid JSON (the scanner is then spoilt: try bytes on a copy).</summary>
     public bool Push(byte b)
     {

@@ -1,0 +1,21 @@
+using DeepSharp.Engine;
+
+namespace DeepSharp.Server.Tests;
+
+/// <summary>The bundled model (a tiny deepseek2 reasoning model that answers arithmetic), loaded once for the assembly or afresh.</summary>
+internal static class TestModel
+{
+    private static readonly Lazy<ChatEngine> s_shared = new(Load);
+
+    public static string FilePath => Path.Combine(TestPaths.RepoRoot, "models", "deepsharp-tiny-r1.gguf");
+
+    /// <summary>One engine shared by the servers of many tests (requests on it run one at a time).</summary>
+    public static ChatEngine Shared => s_shared.Value;
+
+    /// <summary>A fresh engine with an empty KV cache, for tests that count cache hits or need a reference run.</summary>
+    public static ChatEngine Load() => ChatEngine.Load(FilePath);
+
+    /// <summary>A server on a free port of 127.0.0.1 over <paramref name="engine"/> (the shared one by default).</summary>
+    public static Task<DeepSharpServer> StartServerAsync(DeepSharpServerOptions? options = null, ChatEngine? engine = null) =>
+        DeepSharpServer.StartAsync(engine ?? Shared, (options ?? new DeepSharpServerOptions()) with { Port = 0 });
+}
