@@ -122,8 +122,10 @@ public sealed class DeepSharpServer : IAsyncDisposable
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // The API reads bodies itself with its own limit and error; Kestrel's is a backstop a little above it.
-            kestrel.Limits.MaxRequestBodySize = options.MaxBodyBytes + 1;
+            // The API reads bodies itself with its own limit and error. Kestrel's limit is a backstop set well above it,
+            // so that after a 413 Kestrel can still drain a modestly oversized body and the client reads the answer
+            // instead of a reset connection.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(2 * options.MaxBodyBytes, options.MaxBodyBytes + (1 << 20));
             if (ParseHost(options.Host) is IPAddress address)
             {
                 kestrel.Listen(address, options.Port);
