@@ -9,8 +9,8 @@ internal static class ApiAssert
 {
     public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
-    public static string ChatBody(string content = "What is 12+34?", string extra = "") =>
-        $$"""{"model":"deepseek-reasoner","messages":[{"role":"user","content":{{JsonSerializer.Serialize(content)}}}],"temperature":0,"max_tokens":32{{extra}}}""";
+    public static string ChatBody(string content = "What is 12+34?", string extra = "", int maxTokens = 32, double temperature = 0) =>
+        $$"""{"model":"deepseek-reasoner","messages":[{"role":"user","content":{{JsonSerializer.Serialize(content)}}}],"max_tokens":{{maxTokens}},"temperature":{{temperature.ToString(System.Globalization.CultureInfo.InvariantCulture)}}{{extra}}}""";
 
     /// <summary>Asserts the status and <c>{"error":{"message","type","param","code"}}</c>; returns the error object.</summary>
     public static async Task<JsonElement> ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string? code = null, string? param = null)
