@@ -32,6 +32,7 @@ public sealed class TransformerModel : IDisposable
         _outputNorm = weights.Vector("output_norm.weight", width);
         _output = weights.Has("output.weight") ? weights.Matrix("output.weight", width, config.VocabSize) : _embedding;
         CachePlaneWidths = Layers.Select(l => l.Attention.CachePlaneWidths).ToArray();
+        Fingerprint = ComputeFingerprint(file);
     }
 
     /// <summary>Hyperparameters.</summary>
@@ -48,6 +49,12 @@ public sealed class TransformerModel : IDisposable
 
     /// <summary>Per layer, the widths of the vectors its attention block caches per token (to size a <see cref="KvCache"/>).</summary>
     public IReadOnlyList<IReadOnlyList<int>> CachePlaneWidths { get; }
+
+    /// <summary>
+    /// A cheap identity of the model file: its length, every tensor's name, type, shape and offset, and the first bytes
+    /// of every tensor's data. Caches of computed state (saved KV prefixes) carry it to refuse another model's rows.
+    /// </summary>
+    public ulong Fingerprint { get; }
 
     /// <summary>Opens <paramref name="path"/> and binds its tensors.</summary>
     /// <exception cref="GgufFormatException">The file is not valid GGUF.</exception>
@@ -168,6 +175,25 @@ public sealed class TransformerModel : IDisposable
         context.Tap(-1, "result_norm", outputs, final);
         context.MatMul(_output, final, outputs, logits);
         context.Tap(-1, "result_output", outputs, logits[..(outputs * VocabSize)]);
+    }
+
+    private static ulong ComputeFingerprint(GgufFile file)
+    {
+        var hash = new ContentHash();
+        hash.Add(file.FileLength);
+        foreach (var tensor in file.Tensors)
+        {
+            hash.Add(tensor.Name);
+            hash.Add((long)tensor.Type);
+            hash.Add(tensor.Offset);
+            foreach (long d in tensor.Dimensions)
+            {
+                hash.Add(d);
+            }
+            var data = file.GetBytes(tensor);
+            hash.Add(data.Slice(0, (int)Math.Min(256, data.Length)));
+        }
+        return hash.Value;
     }
 
     private void Validate(ReadOnlySpan<BatchSequence> sequences, int tokens)
