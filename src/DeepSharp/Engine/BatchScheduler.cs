@@ -458,6 +458,7 @@ internal sealed class BatchScheduler : IDisposable
             counter++;
             _secondsPerRequest = 0.8 * _secondsPerRequest + 0.2 * seconds;
         }
+        Publish();
         try
         {
             final(request.Sink);
