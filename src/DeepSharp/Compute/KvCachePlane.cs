@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace DeepSharp.Compute;
 
@@ -98,6 +99,44 @@ public sealed class KvCachePlane
             row = s;
         }
         TensorPrimitives.MultiplyAdd(row, weight, destination, destination);
+    }
+
+    /// <summary>Bytes one position takes.</summary>
+    public int BytesPerRow => Width * (_half is null ? sizeof(float) : 2);
+
+    /// <summary>
+    /// Copies the stored rows <paramref name="position"/> .. + <paramref name="count"/> to <paramref name="destination"/>
+    /// from <paramref name="destinationPosition"/> on, as they are (no conversion: the planes must agree in type and width).
+    /// </summary>
+    /// <exception cref="ArgumentException">The planes differ in element type or width.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A range does not fit its plane.</exception>
+    public void CopyRowsTo(int position, KvCachePlane destination, int destinationPosition, int count)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (destination.Type != Type || destination.Width != Width)
+        {
+            throw new ArgumentException($"cannot copy {Type} rows of {Width} into {destination.Type} rows of {destination.Width}", nameof(destination));
+        }
+        CheckRange(position, count);
+        destination.CheckRange(destinationPosition, count);
+        RowBytes(position, count).CopyTo(destination.RowBytes(destinationPosition, count));
+    }
+
+    /// <summary>The raw stored bytes of rows <paramref name="position"/> .. + <paramref name="count"/> (for copying and persistence).</summary>
+    internal Span<byte> RowBytes(int position, int count)
+    {
+        CheckRange(position, count);
+        return _half is not null
+            ? MemoryMarshal.AsBytes(_half.AsSpan(position * Width, count * Width))
+            : MemoryMarshal.AsBytes(_single.AsSpan(position * Width, count * Width));
+    }
+
+    private void CheckRange(int position, int count)
+    {
+        if (position < 0 || count < 0 || position + count > ContextLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), $"rows {position}..{position + count - 1} do not fit a plane of {ContextLength}");
+        }
     }
 
     private void CheckPosition(int position)

@@ -8,42 +8,57 @@ using DeepSharp.Tokenization;
 namespace DeepSharp.Engine;
 
 /// <summary>
-/// The text-in, text-out pipeline over one model: chat messages → chat template → token ids → prompt evaluation
-/// (reusing the KV cache of the previous request as far as the new prompt repeats it) → sampled tokens →
+/// The text-in, text-out pipeline over one model: chat messages → chat template → token ids → a slot of the
+/// continuous-batching scheduler (reusing the KV rows of the longest cached prefix of the prompt) → sampled tokens →
 /// incremental detokenizer → stop strings → reasoning parser → a stream of <see cref="ChatUpdate"/>s.
 /// The CLI, the server and the <c>IChatClient</c> adapter all run on it.
 /// </summary>
 /// <remarks>
-/// One engine holds one KV cache, so requests run one at a time (a later request waits for the earlier one).
-/// The model's work runs on the thread pool one step at a time; the caller's thread never waits on it.
+/// <see cref="EngineOptions.ParallelSlots"/> requests run at once, stepped together in one batched forward pass per
+/// token on a background thread; more wait in a bounded queue (beyond it, <see cref="EngineBusyException"/>). With one
+/// slot (the default) requests run one at a time. Thread-safe: any number of callers may stream at once.
 /// </remarks>
 public sealed class ChatEngine : IDisposable
 {
     private readonly TransformerModel _model;
     private readonly bool _ownsModel;
-    private readonly InferenceSession _session;
-    private readonly List<int> _cached = [];    // the tokens in the session's KV cache, in order
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly BatchScheduler _scheduler;
 
     /// <summary>Creates an engine over a loaded model and tokenizer.</summary>
     /// <param name="model">The model.</param>
     /// <param name="tokenizer">Its tokenizer.</param>
     /// <param name="chatTemplate">The chat template source, or null for <see cref="DefaultChatTemplate"/>.</param>
-    /// <param name="sessionOptions">KV cache size and the like.</param>
+    /// <param name="sessionOptions">KV cache size and the like (one slot).</param>
     /// <param name="modelId">A name for the model in responses.</param>
     /// <param name="ownsModel">Whether disposing the engine disposes the model.</param>
     /// <exception cref="ChatTemplateException">The chat template does not parse.</exception>
     public ChatEngine(TransformerModel model, Tokenizer tokenizer, string? chatTemplate = null, SessionOptions? sessionOptions = null, string modelId = "deepsharp", bool ownsModel = false)
+        : this(model, tokenizer, new EngineOptions { Session = sessionOptions ?? new SessionOptions() }, chatTemplate, modelId, ownsModel)
+    {
+    }
+
+    /// <summary>Creates an engine over a loaded model and tokenizer with scheduling and prefix-cache settings.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="tokenizer">Its tokenizer.</param>
+    /// <param name="options">Slots, queue, context per slot and prefix cache.</param>
+    /// <param name="chatTemplate">The chat template source, or null for <see cref="DefaultChatTemplate"/>.</param>
+    /// <param name="modelId">A name for the model in responses.</param>
+    /// <param name="ownsModel">Whether disposing the engine disposes the model.</param>
+    /// <exception cref="ChatTemplateException">The chat template does not parse.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public ChatEngine(TransformerModel model, Tokenizer tokenizer, EngineOptions options, string? chatTemplate = null, string modelId = "deepsharp", bool ownsModel = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(options);
         _model = model;
         _ownsModel = ownsModel;
         Tokenizer = tokenizer;
         UsesDefaultTemplate = chatTemplate is null;
         Prompt = new ChatPromptRenderer(ChatTemplate.Parse(chatTemplate ?? DefaultChatTemplate.Source), tokenizer);
         ModelId = modelId;
-        _session = new InferenceSession(model, sessionOptions);
+        Options = options;
+        _scheduler = new BatchScheduler(model, options);
     }
 
     /// <summary>
@@ -52,9 +67,16 @@ public sealed class ChatEngine : IDisposable
     /// </summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="GgufFormatException">The file is not a valid GGUF file.</exception>
-    public static ChatEngine Load(string path, SessionOptions? sessionOptions = null)
+    public static ChatEngine Load(string path, SessionOptions? sessionOptions = null) =>
+        Load(path, new EngineOptions { Session = sessionOptions ?? new SessionOptions() });
+
+    /// <summary>Loads one GGUF file (see <see cref="Load(string, SessionOptions?)"/>) into an engine with <paramref name="options"/>.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="GgufFormatException">The file is not a valid GGUF file.</exception>
+    public static ChatEngine Load(string path, EngineOptions options)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"model file '{path}' does not exist", path);
@@ -68,7 +90,7 @@ public sealed class ChatEngine : IDisposable
             var model = TransformerModel.Load(file, ownsFile: true);
             try
             {
-                return new ChatEngine(model, tokenizer, template, sessionOptions, name, ownsModel: true);
+                return new ChatEngine(model, tokenizer, options, template, name, ownsModel: true);
             }
             catch
             {
@@ -97,11 +119,18 @@ public sealed class ChatEngine : IDisposable
     /// <summary>The model's name (GGUF <c>general.name</c>, else the file name).</summary>
     public string ModelId { get; }
 
-    /// <summary>Positions of the KV cache.</summary>
-    public int ContextLength => _session.ContextLength;
+    /// <summary>The engine's settings.</summary>
+    public EngineOptions Options { get; }
+
+    /// <summary>Positions of the KV cache of each slot: the longest prompt plus reply one request can have.</summary>
+    public int ContextLength => _scheduler.ContextLength;
+
+    /// <summary>A snapshot of load and counters (thread-safe).</summary>
+    public EngineStatistics Statistics => _scheduler.Statistics();
 
     /// <summary>Streams the assistant's reply to <paramref name="messages"/>: reasoning, answer, then a <see cref="ChatUpdateKind.Finished"/> update.</summary>
     /// <exception cref="ContextFullException">The prompt does not fit in the context.</exception>
+    /// <exception cref="EngineBusyException">Every slot is busy and the wait queue is full (thrown when enumeration starts).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public IAsyncEnumerable<ChatUpdate> ChatAsync(IReadOnlyList<ChatMessage> messages, ChatRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -115,6 +144,7 @@ public sealed class ChatEngine : IDisposable
 
     /// <summary>Streams a raw continuation of <paramref name="prompt"/> (no chat template; BOS as the model asks): content updates, then <see cref="ChatUpdateKind.Finished"/>.</summary>
     /// <exception cref="ArgumentException">The prompt encodes to no tokens.</exception>
+    /// <exception cref="EngineBusyException">Every slot is busy and the wait queue is full (thrown when enumeration starts).</exception>
     public IAsyncEnumerable<ChatUpdate> CompleteAsync(string prompt, ChatRequestOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -127,153 +157,53 @@ public sealed class ChatEngine : IDisposable
         return GenerateAsync(ids, null, options, options.StopStrings, cancellationToken);
     }
 
-    /// <summary>Forgets the cached prompt, so the next request is evaluated from the start.</summary>
-    public void Reset()
-    {
-        _gate.Wait();
-        try
-        {
-            _session.Rewind(0);
-            _cached.Clear();
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    /// <summary>Forgets the cached prompts (the idle slots' and the kept prefixes in memory), so the next request is evaluated from the start.</summary>
+    public void Reset() => _scheduler.Reset();
 
-    /// <inheritdoc/>
+    /// <summary>Ends the scheduler (requests still running fail with <see cref="ObjectDisposedException"/>), writes kept prefixes to the prefix cache folder, and disposes the model if the engine owns it.</summary>
     public void Dispose()
     {
+        _scheduler.Dispose();
         if (_ownsModel)
         {
             _model.Dispose();
         }
-        _gate.Dispose();
     }
 
     private async IAsyncEnumerable<ChatUpdate> GenerateAsync(int[] prompt, ReasoningParser? parser, ChatRequestOptions options, IReadOnlyList<string> stopStrings,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxTokens);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.TopLogprobs);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.TopLogprobs, ChatRequestOptions.MaxTopLogprobs);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (prompt.Length > ContextLength)
+        {
+            throw new ContextFullException(0, prompt.Length, ContextLength);
+        }
+        if (options.MaxTokens == 0)
+        {
+            yield return new ChatUpdate(ChatUpdateKind.Finished, "", new ChatUsage(prompt.Length, 0, 0, 0), FinishReason.Length);
+            yield break;
+        }
+        var reply = new ReplyStream(Tokenizer, parser, stopStrings, prompt.Length, cancellationToken);
+        var request = new SequenceRequest(prompt, options.Sampling, options.MaxTokens, Tokenizer.Vocabulary.EndOfGenerationIds,
+            options.Logprobs ? Math.Min(options.TopLogprobs, _model.VocabSize) : 0, options.Logprobs, reply);
+        _scheduler.Submit(request);
         try
         {
-            int reused = ReusablePrefix(prompt);
-            _session.Rewind(reused);
-            _cached.RemoveRange(reused, _cached.Count - reused);
-            IReadOnlyList<int> feed = prompt[reused..];
-            _cached.AddRange(feed);
-
-            var detokenizer = Tokenizer.CreateDetokenizer();
-            var stops = new StopTextFilter(stopStrings);
-            int completion = 0;
-            bool injected = false;
-            FinishReason finish = FinishReason.Length;
-            bool done = options.MaxTokens == 0;
-            while (!done)
-            {
-                var generation = new GenerationOptions
-                {
-                    MaxTokens = options.MaxTokens - completion,
-                    StopTokens = Tokenizer.Vocabulary.EndOfGenerationIds,
-                    Sampling = options.Sampling,
-                };
-                using var steps = TokenGenerator.Generate(_session, feed, generation, cancellationToken).GetEnumerator();
-                bool restart = false;
-                while (!done && !restart)
-                {
-                    // One step (the prompt, then one token) on the thread pool: the caller's thread only awaits.
-                    if (!await Task.Run(steps.MoveNext, cancellationToken).ConfigureAwait(false))
-                    {
-                        done = true;
-                        break;
-                    }
-                    var step = steps.Current;
-                    completion++;
-                    _cached.Add(step.Token);
-                    if (step.Finish == FinishReason.StopToken)
-                    {
-                        finish = FinishReason.StopToken;
-                        done = true;
-                        break;
-                    }
-                    foreach (var update in Route(stops.Push(detokenizer.Append(step.Token)), parser))
-                    {
-                        yield return update;
-                    }
-                    if (stops.Stopped)
-                    {
-                        finish = FinishReason.StopString;
-                        done = true;
-                    }
-                    else if (step.Finish is FinishReason reason)
-                    {
-                        finish = reason;
-                        done = true;
-                    }
-                    else if (!injected && parser is { BudgetExhausted: true })
-                    {
-                        // Reasoning budget spent: close the think block for the model and let it answer.
-                        injected = true;
-                        string close = "\n" + parser.EndTag + "\n\n";
-                        int[] closeIds = Tokenizer.Encode(close, addSpecial: false, parseSpecial: true);
-                        foreach (var update in Route(stops.Push(detokenizer.Flush() + close), parser, 0))
-                        {
-                            yield return update;
-                        }
-                        feed = [step.Token, .. closeIds];
-                        _cached.AddRange(closeIds);
-                        restart = true;
-                    }
-                }
-            }
-
-            foreach (var update in Route(stops.Push(detokenizer.Flush()) + stops.Flush(), parser, 0))
+            using var registration = cancellationToken.Register(() => _scheduler.Cancel(request));
+            await foreach (var update in reply.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return update;
             }
-            if (parser is not null)
-            {
-                foreach (var delta in parser.Flush())
-                {
-                    yield return ToUpdate(delta);
-                }
-            }
-            var usage = new ChatUsage(prompt.Length, reused, completion, parser?.ReasoningTokens ?? 0);
-            yield return new ChatUpdate(ChatUpdateKind.Finished, "", usage, finish);
         }
         finally
         {
-            // Whatever happened (end, error, cancellation), remember exactly what the cache holds.
-            _cached.RemoveRange(_session.Position, _cached.Count - _session.Position);
-            _gate.Release();
+            // Finished, failed, cancelled or abandoned by the caller: the slot must not run on for nobody.
+            _scheduler.Cancel(request);
         }
     }
-
-    /// <summary>How many leading prompt tokens the cache already holds; at least one token is always evaluated for fresh logits.</summary>
-    private int ReusablePrefix(int[] prompt)
-    {
-        int limit = Math.Min(Math.Min(_cached.Count, _session.Position), prompt.Length - 1);
-        int same = 0;
-        while (same < limit && _cached[same] == prompt[same])
-        {
-            same++;
-        }
-        return same;
-    }
-
-    private static IEnumerable<ChatUpdate> Route(string text, ReasoningParser? parser, int tokenCount = 1)
-    {
-        if (parser is null)
-        {
-            return text.Length == 0 ? [] : [new ChatUpdate(ChatUpdateKind.Content, text)];
-        }
-        return parser.Push(text, tokenCount).Select(ToUpdate);
-    }
-
-    private static ChatUpdate ToUpdate(ReasoningDelta delta) =>
-        new(delta.Kind == ReasoningDeltaKind.Reasoning ? ChatUpdateKind.Reasoning : ChatUpdateKind.Content, delta.Text);
 
     private static bool DisposeOnFailure(IDisposable disposable)
     {

@@ -32,4 +32,13 @@ public sealed record ChatRequestOptions
     /// shows the model (its <c>tools</c> variable); null for none. Applies to chat requests only.
     /// </summary>
     public IReadOnlyList<JsonNode>? Tools { get; init; }
+
+    /// <summary>Report the log-probability of each generated token (<see cref="ChatUpdate.Logprobs"/>).</summary>
+    public bool Logprobs { get; init; }
+
+    /// <summary>With <see cref="Logprobs"/>, how many of the most likely tokens to report at each step (0–20).</summary>
+    public int TopLogprobs { get; init; }
+
+    /// <summary>The most <see cref="TopLogprobs"/> allowed (the OpenAI API's limit).</summary>
+    public const int MaxTopLogprobs = 20;
 }

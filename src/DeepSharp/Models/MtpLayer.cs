@@ -6,7 +6,7 @@ namespace DeepSharp.Models;
 /// One multi-token-prediction ("next-n") block (FACTS.md §3.11): it drafts the token after next from the main
 /// model's last hidden state and the next token's embedding, <c>z = eh_proj([enorm(embed(token)); hnorm(h)])</c>, then
 /// an ordinary transformer block and an output head. Loaded with the model and kept for speculative decoding;
-/// <see cref="TransformerModel.Forward"/> does not run it.
+/// <c>TransformerModel.Forward</c> does not run it.
 /// </summary>
 /// <param name="Index">The block's index in the file (after the main layers).</param>
 /// <param name="Block">Its attention and feed-forward.</param>

@@ -32,6 +32,7 @@ public sealed class TransformerModel : IDisposable
         _outputNorm = weights.Vector("output_norm.weight", width);
         _output = weights.Has("output.weight") ? weights.Matrix("output.weight", width, config.VocabSize) : _embedding;
         CachePlaneWidths = Layers.Select(l => l.Attention.CachePlaneWidths).ToArray();
+        Fingerprint = ComputeFingerprint(file);
     }
 
     /// <summary>Hyperparameters.</summary>
@@ -40,7 +41,7 @@ public sealed class TransformerModel : IDisposable
     /// <summary>The transformer blocks, in order.</summary>
     public IReadOnlyList<TransformerLayer> Layers { get; }
 
-    /// <summary>Multi-token-prediction blocks, loaded for speculative decoding; <see cref="Forward"/> does not run them.</summary>
+    /// <summary>Multi-token-prediction blocks, loaded for speculative decoding; the forward pass does not run them.</summary>
     public IReadOnlyList<MtpLayer> MtpLayers { get; }
 
     /// <summary>Size of a logits row.</summary>
@@ -48,6 +49,12 @@ public sealed class TransformerModel : IDisposable
 
     /// <summary>Per layer, the widths of the vectors its attention block caches per token (to size a <see cref="KvCache"/>).</summary>
     public IReadOnlyList<IReadOnlyList<int>> CachePlaneWidths { get; }
+
+    /// <summary>
+    /// A cheap identity of the model file: its length, every tensor's name, type, shape and offset, and the first bytes
+    /// of every tensor's data. Caches of computed state (saved KV prefixes) carry it to refuse another model's rows.
+    /// </summary>
+    public ulong Fingerprint { get; }
 
     /// <summary>Opens <paramref name="path"/> and binds its tensors.</summary>
     /// <exception cref="GgufFormatException">The file is not valid GGUF.</exception>
@@ -92,20 +99,29 @@ public sealed class TransformerModel : IDisposable
     /// </summary>
     public void Forward(ForwardContext context, ReadOnlySpan<int> tokens, int startPosition, KvCache cache, bool allPositions, Span<float> logits)
     {
+        var sequence = new BatchSequence(cache, startPosition, tokens.Length, allPositions ? LogitRows.All : LogitRows.Last);
+        Forward(context, tokens, new ReadOnlySpan<BatchSequence>(in sequence), logits);
+    }
+
+    /// <summary>
+    /// One forward pass over the tokens of several sequences: <paramref name="tokens"/> holds each sequence's tokens
+    /// in the order of <paramref name="sequences"/>. Weight products run once over all rows (weights are read once
+    /// per pass however many sequences share it); RoPE, cache writes and attention run per sequence, each against
+    /// its own cache. The logits rows the sequences ask for are written in order to <paramref name="logits"/>
+    /// (<see cref="BatchSequence.CountLogitRows"/> × <see cref="VocabSize"/> values). Every row is computed as if
+    /// its sequence ran alone.
+    /// </summary>
+    /// <exception cref="ArgumentException">The sequences do not cover the tokens, a cache does not fit the model, or <paramref name="logits"/> is too short.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is outside the vocabulary or a sequence's positions do not fit its cache.</exception>
+    public void Forward(ForwardContext context, ReadOnlySpan<int> tokens, ReadOnlySpan<BatchSequence> sequences, Span<float> logits)
+    {
         int n = tokens.Length, width = Config.EmbeddingLength;
         if (n == 0)
         {
             throw new ArgumentException("no tokens to evaluate", nameof(tokens));
         }
-        if (cache.LayerCount != Layers.Count)
-        {
-            throw new ArgumentException($"the cache has {cache.LayerCount} layers, the model {Layers.Count}", nameof(cache));
-        }
-        if (startPosition < 0 || startPosition + n > cache.ContextLength)
-        {
-            throw new ArgumentOutOfRangeException(nameof(startPosition), $"positions {startPosition}..{startPosition + n - 1} do not fit a cache of {cache.ContextLength}");
-        }
-        int outputs = allPositions ? n : 1;
+        Validate(sequences, n);
+        int outputs = BatchSequence.CountLogitRows(sequences);
         if (logits.Length < outputs * VocabSize)
         {
             throw new ArgumentException($"logits need {outputs * VocabSize} values, got {logits.Length}", nameof(logits));
@@ -130,7 +146,7 @@ public sealed class TransformerModel : IDisposable
             x.CopyTo(normed);
             RmsNorm.ApplyRows(normed, width, layer.AttentionNorm, Config.RmsNormEpsilon);
             context.Tap(i, "attn_norm", n, normed);
-            layer.Attention.Forward(context, i, normed, n, startPosition, cache.Layer(i), branch);
+            layer.Attention.Forward(context, i, normed, sequences, branch);
             context.Tap(i, "attn_out", n, branch);
             TensorPrimitives.Add(x, branch, x);
             x.CopyTo(normed);
@@ -141,13 +157,71 @@ public sealed class TransformerModel : IDisposable
             TensorPrimitives.Add(x, branch, x);
             context.Tap(i, "l_out", n, x);
         }
-        var last = x.Slice((n - outputs) * width, outputs * width);
+        if (outputs == 0)
+        {
+            return;
+        }
+        // Gather the rows whose logits are wanted, then one output product over them.
         var final = normed[..(outputs * width)];
-        last.CopyTo(final);
+        int row = 0, first = 0;
+        foreach (var s in sequences)
+        {
+            int count = s.LogitRowCount;
+            x.Slice((first + s.TokenCount - count) * width, count * width).CopyTo(final.Slice(row * width));
+            row += count;
+            first += s.TokenCount;
+        }
         RmsNorm.ApplyRows(final, width, _outputNorm, Config.RmsNormEpsilon);
         context.Tap(-1, "result_norm", outputs, final);
         context.MatMul(_output, final, outputs, logits);
         context.Tap(-1, "result_output", outputs, logits[..(outputs * VocabSize)]);
+    }
+
+    private static ulong ComputeFingerprint(GgufFile file)
+    {
+        var hash = new ContentHash();
+        hash.Add(file.FileLength);
+        foreach (var tensor in file.Tensors)
+        {
+            hash.Add(tensor.Name);
+            hash.Add((long)tensor.Type);
+            hash.Add(tensor.Offset);
+            foreach (long d in tensor.Dimensions)
+            {
+                hash.Add(d);
+            }
+            var data = file.GetBytes(tensor);
+            hash.Add(data.Slice(0, (int)Math.Min(256, data.Length)));
+        }
+        return hash.Value;
+    }
+
+    private void Validate(ReadOnlySpan<BatchSequence> sequences, int tokens)
+    {
+        if (sequences.IsEmpty)
+        {
+            throw new ArgumentException("no sequences to evaluate", nameof(sequences));
+        }
+        foreach (var s in sequences)
+        {
+            ArgumentNullException.ThrowIfNull(s.Cache, nameof(sequences));
+            if (s.Cache.LayerCount != Layers.Count)
+            {
+                throw new ArgumentException($"the cache has {s.Cache.LayerCount} layers, the model {Layers.Count}", nameof(sequences));
+            }
+            if (s.TokenCount <= 0)
+            {
+                throw new ArgumentException($"a sequence has {s.TokenCount} tokens; each needs at least one", nameof(sequences));
+            }
+            if (s.StartPosition < 0 || s.StartPosition + s.TokenCount > s.Cache.ContextLength)
+            {
+                throw new ArgumentOutOfRangeException(nameof(sequences), $"positions {s.StartPosition}..{s.StartPosition + s.TokenCount - 1} do not fit a cache of {s.Cache.ContextLength}");
+            }
+        }
+        if (BatchSequence.CountTokens(sequences) != tokens)
+        {
+            throw new ArgumentException($"the sequences cover {BatchSequence.CountTokens(sequences)} tokens, the batch has {tokens}", nameof(sequences));
+        }
     }
 
     /// <summary>Closes the file if the model owns it.</summary>

@@ -1,4 +1,5 @@
 using DeepSharp.Engine;
+using DeepSharp.Inference;
 using DeepSharp.Inference.Sampling;
 
 namespace DeepSharp.Tests.Engine;
@@ -9,6 +10,26 @@ internal static class EngineFixture
     public static string ModelPath => Path.Combine(TestPaths.RepoRoot, "models", "tiny-random-qwen2.gguf");
 
     public static ChatEngine Load() => ChatEngine.Load(ModelPath);
+
+    public static ChatEngine Load(EngineOptions options) => ChatEngine.Load(ModelPath, options);
+
+    /// <summary>The greedy continuation of <paramref name="prompt"/> by the lower layers alone (fresh session, token generator, one-shot decode): the reference for the engine.</summary>
+    public static (string Text, int Tokens) Reference(ChatEngine engine, int[] prompt, int maxTokens)
+    {
+        var steps = TokenGenerator.Generate(new InferenceSession(engine.Model), prompt,
+            new GenerationOptions { MaxTokens = maxTokens, Sampling = SamplingOptions.Greedy, StopTokens = engine.Tokenizer.Vocabulary.EndOfGenerationIds }).ToArray();
+        return (engine.Tokenizer.Decode(steps.Where(s => s.Finish != FinishReason.StopToken).Select(s => s.Token).ToArray()), steps.Length);
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds (the loop thread frees slots between steps).</summary>
+    public static async Task EventuallyAsync(Func<bool> condition, string what)
+    {
+        for (int i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(condition(), what);
+    }
 
     public static ChatRequestOptions Greedy(int maxTokens) => new() { Sampling = SamplingOptions.Greedy, MaxTokens = maxTokens };
 

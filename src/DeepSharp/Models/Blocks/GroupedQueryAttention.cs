@@ -55,9 +55,10 @@ public sealed class GroupedQueryAttention : IAttention
     public IReadOnlyList<int> CachePlaneWidths { get; }
 
     /// <inheritdoc />
-    public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, int tokens, int startPosition, IReadOnlyList<KvCachePlane> cache, Span<float> output)
+    public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, ReadOnlySpan<BatchSequence> sequences, Span<float> output)
     {
         var ws = context.Workspace;
+        int tokens = BatchSequence.CountTokens(sequences);
         int qWidth = _heads * _keyLength, kWidth = _kvHeads * _keyLength, vWidth = _kvHeads * _valueLength;
         var q = ws.Get("attn.q", tokens * qWidth);
         var k = ws.Get("attn.k", tokens * kWidth);
@@ -76,15 +77,23 @@ public sealed class GroupedQueryAttention : IAttention
         {
             RmsNorm.ApplyRows(k, _keyLength, kn, _epsilon);
         }
-        for (int t = 0; t < tokens; t++)
-        {
-            _rope.Apply(q.Slice(t * qWidth, qWidth), _heads, _keyLength, startPosition + t);
-            _rope.Apply(k.Slice(t * kWidth, kWidth), _kvHeads, _keyLength, startPosition + t);
-            cache[0].Write(startPosition + t, k.Slice(t * kWidth, kWidth));
-            cache[1].Write(startPosition + t, v.Slice(t * vWidth, vWidth));
-        }
         var attended = ws.Get("attn.out", tokens * _heads * _valueLength);
-        CausalAttention.Run(context.Pool, q, tokens, startPosition, _heads, _kvHeads, _keyLength, _valueLength, _scale, cache[0], cache[1], attended);
+        int first = 0;
+        foreach (var s in sequences)
+        {
+            var cache = s.Cache.Layer(layer);
+            for (int t = first; t < first + s.TokenCount; t++)
+            {
+                int position = s.StartPosition + t - first;
+                _rope.Apply(q.Slice(t * qWidth, qWidth), _heads, _keyLength, position);
+                _rope.Apply(k.Slice(t * kWidth, kWidth), _kvHeads, _keyLength, position);
+                cache[0].Write(position, k.Slice(t * kWidth, kWidth));
+                cache[1].Write(position, v.Slice(t * vWidth, vWidth));
+            }
+            CausalAttention.Run(context.Pool, q.Slice(first * qWidth, s.TokenCount * qWidth), s.TokenCount, s.StartPosition, _heads, _kvHeads, _keyLength, _valueLength, _scale,
+                cache[0], cache[1], attended.Slice(first * _heads * _valueLength, s.TokenCount * _heads * _valueLength));
+            first += s.TokenCount;
+        }
         context.Tap(layer, "kqv_out", tokens, attended);
         context.MatMul(_w.Output, attended, tokens, output);
     }

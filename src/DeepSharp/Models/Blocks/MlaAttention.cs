@@ -96,9 +96,10 @@ public sealed class MlaAttention : IAttention
     public IReadOnlyList<int> CachePlaneWidths { get; }
 
     /// <inheritdoc />
-    public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, int tokens, int startPosition, IReadOnlyList<KvCachePlane> cache, Span<float> output)
+    public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, ReadOnlySpan<BatchSequence> sequences, Span<float> output)
     {
         var ws = context.Workspace;
+        int tokens = BatchSequence.CountTokens(sequences);
         int qWidth = _heads * _qkHead, kvWidth = _latent + _ropeDim;
         var q = ws.Get("mla.q", tokens * qWidth);
         if (_w.Query is { } wq)
@@ -114,31 +115,57 @@ public sealed class MlaAttention : IAttention
         }
         var kv = ws.Get("mla.kv", tokens * kvWidth);
         context.MatMul(_w.KvA, input, tokens, kv);
-        for (int t = 0; t < tokens; t++)
+        int first = 0;
+        bool anyAbsorbed = false;
+        foreach (var s in sequences)
         {
-            int position = startPosition + t;
-            _rope.Apply(q.Slice(t * qWidth, qWidth), _heads, _qkHead, _nope, position);
-            var row = kv.Slice(t * kvWidth, kvWidth);
-            _rope.Apply(row, 1, kvWidth, _latent, position);
-            var latent = row[.._latent];
-            RmsNorm.Apply(latent, _w.KvANorm, _epsilon, latent);
-            cache[0].Write(position, row);
+            var plane = s.Cache.Layer(layer)[0];
+            for (int t = first; t < first + s.TokenCount; t++)
+            {
+                int position = s.StartPosition + t - first;
+                _rope.Apply(q.Slice(t * qWidth, qWidth), _heads, _qkHead, _nope, position);
+                var row = kv.Slice(t * kvWidth, kvWidth);
+                _rope.Apply(row, 1, kvWidth, _latent, position);
+                var latent = row[.._latent];
+                RmsNorm.Apply(latent, _w.KvANorm, _epsilon, latent);
+                plane.Write(position, row);
+            }
+            anyAbsorbed |= !UseExpanded(s.TokenCount, s.StartPosition);
+            first += s.TokenCount;
         }
         context.Tap(layer, "kv_cmpr_pe", tokens, kv);
         var attended = ws.Get("mla.attended", tokens * _heads * _value);
-        if (UseExpanded(tokens, startPosition))
+        // The absorbed form's up-projections are weight products: they run once over the rows of every sequence.
+        var queries = anyAbsorbed ? AbsorbQueries(context, q, tokens) : default;
+        var weighted = anyAbsorbed ? ws.Get("mla.weighted_latent", tokens * _heads * _latent) : default;
+        first = 0;
+        foreach (var s in sequences)
         {
-            Expanded(context, q, tokens, startPosition, cache[0], attended);
+            var plane = s.Cache.Layer(layer)[0];
+            if (UseExpanded(s.TokenCount, s.StartPosition))
+            {
+                Expanded(context, q.Slice(first * qWidth, s.TokenCount * qWidth), s.TokenCount, s.StartPosition, plane, attended.Slice(first * _heads * _value, s.TokenCount * _heads * _value));
+            }
+            else
+            {
+                // One shared KV head: the keys are whole cache rows, the values their latent part. The score buffer
+                // grows geometrically so decoding, which adds a position per token, does not reallocate it each time.
+                int queryWidth = _latent + _ropeDim;
+                var scores = ws.Get("mla.scores", _heads * (int)Math.Max(256, BitOperations.RoundUpToPowerOf2((uint)(s.StartPosition + s.TokenCount))));
+                LatentAttention.Run(context.Pool, queries.Slice(first * _heads * queryWidth, s.TokenCount * _heads * queryWidth), s.TokenCount, s.StartPosition, _heads, queryWidth, _latent, _scale,
+                    plane, scores, weighted.Slice(first * _heads * _latent, s.TokenCount * _heads * _latent));
+            }
+            first += s.TokenCount;
         }
-        else
+        if (anyAbsorbed)
         {
-            Absorbed(context, q, tokens, startPosition, cache[0], attended);
+            UpProjectValues(context, weighted, sequences, attended);
         }
         context.Tap(layer, "kqv_out", tokens, attended);
         context.MatMul(_w.Output, attended, tokens, output);
     }
 
-    /// <summary>The form for a batch (see <see cref="MlaForm.Auto"/>); the cost per pair is FACTS.md §3.8's.</summary>
+    /// <summary>The form for a sequence's tokens (see <see cref="MlaForm.Auto"/>); the cost per pair is FACTS.md §3.8's.</summary>
     private bool UseExpanded(int tokens, int startPosition)
     {
         if (_form != MlaForm.Auto)
@@ -156,8 +183,8 @@ public sealed class MlaAttention : IAttention
         return expanded < absorbed;
     }
 
-    /// <summary>Scores against the cached latents: q_abs[h] = W_UK[h]ᵀ·q_nope[h], then o[h] = W_UV[h]·Σ softmax · latent.</summary>
-    private void Absorbed(ForwardContext context, Span<float> q, int tokens, int startPosition, KvCachePlane cache, Span<float> attended)
+    /// <summary>Absorbed queries [token, head, latent | rope]: q_abs[h] = W_UK[h]ᵀ·q_nope[h], next to the head's rope part.</summary>
+    private Span<float> AbsorbQueries(ForwardContext context, Span<float> q, int tokens)
     {
         var ws = context.Workspace;
         int qWidth = _heads * _qkHead, queryWidth = _latent + _ropeDim;
@@ -178,11 +205,15 @@ public sealed class MlaAttention : IAttention
                 q.Slice(t * qWidth + h * _qkHead + _nope, _ropeDim).CopyTo(query[_latent..]);
             }
         }
-        // One shared KV head: the keys are whole cache rows, the values their latent part. The score buffer grows
-        // geometrically so decoding, which adds a position per token, does not reallocate it each time.
-        var weighted = ws.Get("mla.weighted_latent", tokens * _heads * _latent);
-        var scores = ws.Get("mla.scores", _heads * (int)Math.Max(256, BitOperations.RoundUpToPowerOf2((uint)(startPosition + tokens))));
-        LatentAttention.Run(context.Pool, queries, tokens, startPosition, _heads, queryWidth, _latent, _scale, cache, scores, weighted);
+        return queries;
+    }
+
+    /// <summary>o[h] = W_UV[h]·(attention-weighted latent of head h), written for the rows of the absorbed-form sequences.</summary>
+    private void UpProjectValues(ForwardContext context, Span<float> weighted, ReadOnlySpan<BatchSequence> sequences, Span<float> attended)
+    {
+        var ws = context.Workspace;
+        int tokens = BatchSequence.CountTokens(sequences);
+        var latent = ws.Get("mla.latent", tokens * _latent);
         var value = ws.Get("mla.value", tokens * _value);
         for (int h = 0; h < _heads; h++)
         {
@@ -191,9 +222,17 @@ public sealed class MlaAttention : IAttention
                 weighted.Slice((t * _heads + h) * _latent, _latent).CopyTo(latent.Slice(t * _latent, _latent));
             }
             context.MatMul(_w.ValueUp[h], latent, tokens, value);
-            for (int t = 0; t < tokens; t++)
+            int first = 0;
+            foreach (var s in sequences)
             {
-                value.Slice(t * _value, _value).CopyTo(attended.Slice((t * _heads + h) * _value, _value));
+                if (!UseExpanded(s.TokenCount, s.StartPosition))
+                {
+                    for (int t = first; t < first + s.TokenCount; t++)
+                    {
+                        value.Slice(t * _value, _value).CopyTo(attended.Slice((t * _heads + h) * _value, _value));
+                    }
+                }
+                first += s.TokenCount;
             }
         }
     }
