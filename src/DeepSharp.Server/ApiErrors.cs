@@ -1,4 +1,5 @@
 using DeepSharp.Chat;
+using DeepSharp.Engine;
 using DeepSharp.Inference;
 using Microsoft.AspNetCore.Http;
 
@@ -13,6 +14,10 @@ internal static class ApiErrors
         ApiException api => api,
         BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, code: bad.StatusCode == 413 ? "request_too_large" : null),
         ContextFullException full => ContextExceeded(full.Message),
+        EngineBusyException busy => new ApiException(429, $"The server is busy: {busy.Message}", type: "rate_limit_error", code: "rate_limit_exceeded")
+        {
+            RetryAfterSeconds = Math.Max(1, (int)Math.Ceiling(busy.RetryAfter.TotalSeconds)),
+        },
         ChatTemplateException template => new ApiException(400, $"The chat template rejected the conversation: {template.Message}", param: "messages"),
         OperationCanceledException when state.ShuttingDown => ShuttingDown(),
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => null,

@@ -34,7 +34,7 @@ internal static class ChatCompletionsEndpoint
         using var lease = GenerationFlow.Admit(state);
         using var cancellation = GenerationFlow.Link(state, context);
         var updates = GenerationFlow.RunAsync(state, lease, ct => engine.ChatAsync(request.Messages, options, ct), cancellation.Token);
-        var reply = new Reply("chatcmpl-" + Guid.NewGuid().ToString("N"), GenerationFlow.Now(), request.Generation.Model, request.Tools is not null);
+        var reply = new Reply("chatcmpl-" + Guid.NewGuid().ToString("N"), GenerationFlow.Now(), request.Generation.Model, request.Tools is not null, options.Logprobs);
         if (request.Generation.Stream)
         {
             await StreamAsync(context, state, reply, updates, request.Generation.IncludeUsage, cancellation.Token).ConfigureAwait(false);
@@ -59,6 +59,8 @@ internal static class ChatCompletionsEndpoint
     {
         var reasoning = new StringBuilder();
         var content = new StringBuilder();
+        List<TokenLogprob>? contentLogprobs = reply.Logprobs ? [] : null;
+        List<TokenLogprob>? reasoningLogprobs = reply.Logprobs ? [] : null;
         ChatUpdate last = default;
         await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -66,12 +68,17 @@ internal static class ChatCompletionsEndpoint
             {
                 case ChatUpdateKind.Reasoning:
                     reasoning.Append(update.Text);
+                    reasoningLogprobs?.AddRange(update.Logprobs ?? []);
                     break;
                 case ChatUpdateKind.Content:
                     content.Append(update.Text);
+                    var (before, own) = LogprobsJson.SplitLeading(update.Logprobs, update.Text);
+                    reasoningLogprobs?.AddRange(before);
+                    contentLogprobs?.AddRange(own);
                     break;
                 default:
                     last = update;
+                    contentLogprobs?.AddRange(update.Logprobs ?? []);
                     break;
             }
         }
@@ -114,7 +121,7 @@ internal static class ChatCompletionsEndpoint
                 WriteToolCalls(w, calls, streaming: false);
             }
             w.WriteEndObject();
-            w.WriteNull("logprobs");
+            LogprobsJson.WriteChat(w, contentLogprobs, reasoningLogprobs);
             w.WriteString("finish_reason", finish);
             w.WriteEndObject();
             w.WriteEndArray();
@@ -132,6 +139,7 @@ internal static class ChatCompletionsEndpoint
         await sse.StartAsync().ConfigureAwait(false);
         await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, d => { d.WriteString("role", "assistant"); d.WriteString("content", ""); })).ConfigureAwait(false);
         var tools = reply.ParseTools ? new ToolCallStreamFilter() : null;
+        var heldLogprobs = new List<TokenLogprob>();   // of text the tool filter holds back, sent with the next text
         ChatUpdate last = default;
         try
         {
@@ -145,17 +153,23 @@ internal static class ChatCompletionsEndpoint
                 switch (u.Kind)
                 {
                     case ChatUpdateKind.Reasoning:
-                        await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, d => d.WriteString("reasoning_content", u.Text))).ConfigureAwait(false);
+                        await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, d => d.WriteString("reasoning_content", u.Text), reasoning: u.Logprobs)).ConfigureAwait(false);
                         break;
                     case ChatUpdateKind.Content:
                         string text = tools?.Push(u.Text) ?? u.Text;
+                        var (before, own) = LogprobsJson.SplitLeading(u.Logprobs, u.Text);
+                        heldLogprobs.AddRange(own);
                         if (text.Length > 0)
                         {
-                            await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, d => d.WriteString("content", text))).ConfigureAwait(false);
+                            var logprobs = reply.Logprobs ? heldLogprobs.ToArray() : null;
+                            var thinkingLogprobs = reply.Logprobs && before.Count > 0 ? before : null;
+                            heldLogprobs.Clear();
+                            await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, d => d.WriteString("content", text), content: logprobs, reasoning: thinkingLogprobs)).ConfigureAwait(false);
                         }
                         break;
                     default:
                         last = u;
+                        heldLogprobs.AddRange(u.Logprobs ?? []);
                         break;
                 }
             }
@@ -180,7 +194,8 @@ internal static class ChatCompletionsEndpoint
                 await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, d => WriteToolCalls(d, calls, streaming: true))).ConfigureAwait(false);
             }
         }
-        await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, _ => { }, finish)).ConfigureAwait(false);
+        var finalLogprobs = reply.Logprobs && heldLogprobs.Count > 0 ? heldLogprobs : null;
+        await sse.WriteEventAsync(w => reply.WriteChunk(w, includeUsage, _ => { }, finish, finalLogprobs)).ConfigureAwait(false);
         if (includeUsage)
         {
             await sse.WriteEventAsync(w =>
@@ -217,8 +232,8 @@ internal static class ChatCompletionsEndpoint
         w.WriteEndArray();
     }
 
-    /// <summary>What every object of one reply repeats: id, creation time, model name; and whether tool calls are parsed.</summary>
-    private sealed record Reply(string Id, long Created, string Model, bool ParseTools)
+    /// <summary>What every object of one reply repeats (id, creation time, model name), whether tool calls are parsed and log-probabilities sent.</summary>
+    private sealed record Reply(string Id, long Created, string Model, bool ParseTools, bool Logprobs)
     {
         public void WriteHeader(Utf8JsonWriter w, string objectType)
         {
@@ -230,7 +245,8 @@ internal static class ChatCompletionsEndpoint
         }
 
         /// <summary>A <c>chat.completion.chunk</c> whose one choice has the delta <paramref name="delta"/> writes.</summary>
-        public void WriteChunk(Utf8JsonWriter w, bool includeUsage, Action<Utf8JsonWriter> delta, string? finishReason = null)
+        public void WriteChunk(Utf8JsonWriter w, bool includeUsage, Action<Utf8JsonWriter> delta, string? finishReason = null,
+            IReadOnlyList<TokenLogprob>? content = null, IReadOnlyList<TokenLogprob>? reasoning = null)
         {
             w.WriteStartObject();
             WriteHeader(w, "chat.completion.chunk");
@@ -240,7 +256,7 @@ internal static class ChatCompletionsEndpoint
             w.WriteStartObject("delta");
             delta(w);
             w.WriteEndObject();
-            w.WriteNull("logprobs");
+            LogprobsJson.WriteChat(w, content, reasoning);
             if (finishReason is null)
             {
                 w.WriteNull("finish_reason");

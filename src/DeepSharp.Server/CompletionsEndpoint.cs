@@ -14,7 +14,7 @@ internal static class CompletionsEndpoint
         string prompt;
         using (var body = await RequestBody.ReadObjectAsync(context, state.Options.MaxBodyBytes).ConfigureAwait(false))
         {
-            request = GenerationRequest.Read(body.RootElement, state.Model);
+            request = GenerationRequest.Read(body.RootElement, state.Model, legacyLogprobs: true);
             prompt = ReadPrompt(body.RootElement);
             if (JsonFields.Bool(body.RootElement, "echo") == true)
             {
@@ -42,9 +42,11 @@ internal static class CompletionsEndpoint
             return;
         }
         var text = new StringBuilder();
+        List<TokenLogprob>? logprobs = request.Options.Logprobs ? [] : null;
         ChatUpdate last = default;
         await foreach (var update in updates.WithCancellation(cancellation.Token).ConfigureAwait(false))
         {
+            logprobs?.AddRange(update.Logprobs ?? []);
             if (update.Kind == ChatUpdateKind.Finished)
             {
                 last = update;
@@ -57,7 +59,7 @@ internal static class CompletionsEndpoint
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, ServerJson.WriterOptions))
         {
-            WriteObject(w, id, created, request.Model, text.ToString(), GenerationFlow.FinishReasonName(last.FinishReason), last.Usage ?? default);
+            WriteObject(w, id, created, request.Model, text.ToString(), GenerationFlow.FinishReasonName(last.FinishReason), last.Usage ?? default, logprobs, 0);
         }
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, cancellation.Token).ConfigureAwait(false);
@@ -86,6 +88,7 @@ internal static class CompletionsEndpoint
         var sse = new SseWriter(context.Response, cancellationToken);
         await sse.StartAsync().ConfigureAwait(false);
         ChatUpdate last = default;
+        int offset = 0;
         try
         {
             await foreach (var update in KeepAliveUpdates.Relay(updates, state.Options.KeepAliveInterval, cancellationToken).ConfigureAwait(false))
@@ -100,7 +103,9 @@ internal static class CompletionsEndpoint
                 }
                 else
                 {
-                    await sse.WriteEventAsync(w => WriteObject(w, id, created, request.Model, u.Text, null, null)).ConfigureAwait(false);
+                    int at = offset;
+                    await sse.WriteEventAsync(w => WriteObject(w, id, created, request.Model, u.Text, null, null, u.Logprobs, at)).ConfigureAwait(false);
+                    offset += u.Text.Length;
                 }
             }
         }
@@ -110,11 +115,12 @@ internal static class CompletionsEndpoint
             return;
         }
         string finish = GenerationFlow.FinishReasonName(last.FinishReason);
-        await sse.WriteEventAsync(w => WriteObject(w, id, created, request.Model, "", finish, request.IncludeUsage ? last.Usage ?? default : null)).ConfigureAwait(false);
+        await sse.WriteEventAsync(w => WriteObject(w, id, created, request.Model, "", finish, request.IncludeUsage ? last.Usage ?? default : null, last.Logprobs, offset)).ConfigureAwait(false);
         await sse.WriteDoneAsync().ConfigureAwait(false);
     }
 
-    private static void WriteObject(Utf8JsonWriter w, string id, long created, string model, string text, string? finishReason, ChatUsage? usage)
+    private static void WriteObject(Utf8JsonWriter w, string id, long created, string model, string text, string? finishReason, ChatUsage? usage,
+        IReadOnlyList<TokenLogprob>? logprobs, int offset)
     {
         w.WriteStartObject();
         w.WriteString("id", id);
@@ -126,7 +132,7 @@ internal static class CompletionsEndpoint
         w.WriteStartObject();
         w.WriteString("text", text);
         w.WriteNumber("index", 0);
-        w.WriteNull("logprobs");
+        LogprobsJson.WriteLegacy(w, logprobs, offset);
         if (finishReason is null)
         {
             w.WriteNull("finish_reason");

@@ -96,10 +96,10 @@ public sealed class DeepSharpServer : IAsyncDisposable
         {
             throw new ArgumentException($"port {options.Port} is not between 0 and 65535", nameof(options));
         }
-        if (options.Parallel < 1 || options.QueueCapacity < 0 || options.MaxBodyBytes < 1 || options.MaxMessages < 1
+        if (options.Parallel < 0 || options.QueueCapacity < 0 || options.MaxBodyBytes < 1 || options.MaxMessages < 1
             || options.MaxTokensLimit < 0 || options.DefaultMaxTokens < 0 || options.KeepAliveInterval <= TimeSpan.Zero)
         {
-            throw new ArgumentException("parallel, body size, message and keep-alive limits must be positive, the queue capacity and token limits not negative", nameof(options));
+            throw new ArgumentException("body size, message and keep-alive limits must be positive; parallel, queue capacity and token limits not negative", nameof(options));
         }
         ParseHost(options.Host);
     }

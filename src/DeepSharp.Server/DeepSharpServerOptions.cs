@@ -12,8 +12,8 @@ public sealed record DeepSharpServerOptions
     /// <summary>When set, every API call must send <c>Authorization: Bearer KEY</c> (the page and /health stay open).</summary>
     public string? ApiKey { get; init; }
 
-    /// <summary>Requests generating at the same time.</summary>
-    public int Parallel { get; init; } = 1;
+    /// <summary>Requests generating at the same time; 0 for the engine's slots (<see cref="Engine.EngineOptions.ParallelSlots"/>).</summary>
+    public int Parallel { get; init; }
 
     /// <summary>Requests that may wait for a free slot; more are answered 429.</summary>
     public int QueueCapacity { get; init; } = 64;

@@ -23,8 +23,11 @@ internal sealed record GenerationRequest
     public required ChatRequestOptions Options { get; init; }
 
     /// <summary>Reads and validates the shared fields of <paramref name="root"/>.</summary>
+    /// <param name="root">The request body.</param>
+    /// <param name="model">The served model.</param>
+    /// <param name="legacyLogprobs">Text completion's <c>logprobs</c> (a count of alternatives, 0–5) instead of chat's (<c>logprobs</c> true and <c>top_logprobs</c>).</param>
     /// <exception cref="ApiException">A field is missing, of the wrong type or out of range; the model is unknown.</exception>
-    public static GenerationRequest Read(JsonElement root, ServedModel model)
+    public static GenerationRequest Read(JsonElement root, ServedModel model, bool legacyLogprobs = false)
     {
         string? name = JsonFields.String(root, "model");
         bool thinks = model.Resolve(name);
@@ -32,10 +35,7 @@ internal sealed record GenerationRequest
         {
             throw ApiException.BadParam("n", "only n = 1 is supported");
         }
-        if (JsonFields.Bool(root, "logprobs") == true || JsonFields.Get(root, "top_logprobs") is not null)
-        {
-            throw ApiException.BadParam("logprobs", "logprobs are not supported by this server yet");
-        }
+        var (logprobs, topLogprobs) = ReadLogprobs(root, legacyLogprobs);
         bool stream = JsonFields.Bool(root, "stream") ?? false;
         bool includeUsage = false;
         if (JsonFields.Object(root, "stream_options") is JsonElement streamOptions)
@@ -56,8 +56,26 @@ internal sealed record GenerationRequest
                 Sampling = ReadSampling(root, model.Engine.Tokenizer.Vocabulary.Count),
                 MaxTokens = maxTokens,
                 StopStrings = ReadStop(root),
+                Logprobs = logprobs,
+                TopLogprobs = topLogprobs,
             },
         };
+    }
+
+    private static (bool Logprobs, int Top) ReadLogprobs(JsonElement root, bool legacy)
+    {
+        if (legacy)
+        {
+            // The text completion API's logprobs is the number of alternatives to list (at most 5).
+            return JsonFields.Integer(root, "logprobs", 0, 5) is long count ? (true, (int)count) : (false, 0);
+        }
+        bool logprobs = JsonFields.Bool(root, "logprobs") ?? false;
+        int top = (int)(JsonFields.Integer(root, "top_logprobs", 0, ChatRequestOptions.MaxTopLogprobs) ?? 0);
+        if (top > 0 && !logprobs)
+        {
+            throw ApiException.BadParam("top_logprobs", "'top_logprobs' needs 'logprobs': true");
+        }
+        return (logprobs, top);
     }
 
     private static SamplingOptions ReadSampling(JsonElement root, int vocabularySize)

@@ -67,10 +67,31 @@ internal sealed class ServerMetrics
         Gauge(text, "deepsharp_queue_capacity", "Requests that may wait before 429.", gate.QueueCapacity);
         Gauge(text, "deepsharp_context_length", "Token positions of the KV cache.", model.Engine.ContextLength);
         Gauge(text, "deepsharp_managed_memory_bytes", "Managed heap in use.", GC.GetTotalMemory(false));
+        WriteEngine(text, model.Engine.Statistics);
         _duration.WriteTo(text);
         _firstToken.WriteTo(text);
         _queueWait.WriteTo(text);
         return text.ToString();
+    }
+
+    /// <summary>The engine's own view: its KV slots and positions, its prefix cache and its request outcomes.</summary>
+    private static void WriteEngine(StringBuilder text, EngineStatistics s)
+    {
+        Gauge(text, "deepsharp_engine_slots", "KV cache slots of the engine.", s.Slots);
+        Gauge(text, "deepsharp_engine_slots_active", "Engine slots serving a request.", s.ActiveSlots);
+        Gauge(text, "deepsharp_engine_queued_requests", "Requests waiting inside the engine.", s.QueuedRequests);
+        Gauge(text, "deepsharp_kv_positions_used", "KV cache positions held by running requests.", s.KvPositionsUsed);
+        Gauge(text, "deepsharp_kv_positions_total", "KV cache positions of all slots.", s.KvPositionsTotal);
+        Gauge(text, "deepsharp_prefix_cache_entries", "Prompt prefixes kept for reuse.", s.RetainedPrefixes);
+        Gauge(text, "deepsharp_prefix_cache_tokens", "KV positions held by kept prefixes.", s.RetainedPrefixTokens);
+        Counter(text, "deepsharp_engine_prompt_tokens_total", "Prompt tokens the engine admitted.", s.PromptTokens);
+        Counter(text, "deepsharp_engine_cached_prompt_tokens_total", "Admitted prompt tokens reused from the prefix cache.", s.CachedPromptTokens);
+        Counter(text, "deepsharp_engine_completion_tokens_total", "Tokens the engine sampled.", s.CompletionTokens);
+        text.Append("# HELP deepsharp_engine_requests_total Engine requests by outcome.\n# TYPE deepsharp_engine_requests_total counter\n");
+        foreach (var (outcome, count) in (ReadOnlySpan<(string, long)>)[("finished", s.RequestsFinished), ("cancelled", s.RequestsCancelled), ("rejected", s.RequestsRejected), ("failed", s.RequestsFailed)])
+        {
+            text.Append(CultureInfo.InvariantCulture, $"deepsharp_engine_requests_total{{outcome=\"{outcome}\"}} {count}\n");
+        }
     }
 
     private static void Counter(StringBuilder text, string name, string help, long value) => Metric(text, name, help, "counter", value);

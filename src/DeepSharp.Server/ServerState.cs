@@ -9,7 +9,7 @@ internal sealed class ServerState(ServedModel model, DeepSharpServerOptions opti
 
     public DeepSharpServerOptions Options { get; } = options;
 
-    public AdmissionGate Gate { get; } = new(options.Parallel, options.QueueCapacity);
+    public AdmissionGate Gate { get; } = new(options.Parallel > 0 ? options.Parallel : model.Engine.Options.ParallelSlots, options.QueueCapacity);
 
     public ServerMetrics Metrics { get; } = new();
 

@@ -78,6 +78,8 @@ public sealed partial class EndpointTests(SharedServer shared)
         Assert.Contains("deepsharp_time_to_first_token_seconds_count", text);
         Assert.Contains("deepsharp_slots_free", text);
         Assert.Contains("deepsharp_prompt_cache_hit_tokens_total", text);
+        Assert.Matches("deepsharp_kv_positions_total [1-9]", text);
+        Assert.Contains("deepsharp_engine_requests_total{outcome=\"finished\"}", text);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
+using DeepSharp.Engine;
 using static DeepSharp.Server.Tests.ApiAssert;
 
 namespace DeepSharp.Server.Tests;
@@ -28,8 +29,8 @@ public sealed partial class LoadTests
     public async Task ManyMixedRequestsLeaveTheServerCleanAndWhole()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var engine = TestModel.Load();
-        await using var server = await TestModel.StartServerAsync(new DeepSharpServerOptions { Parallel = 4, QueueCapacity = 64, KeepAliveInterval = TimeSpan.FromMilliseconds(100) }, engine);
+        using var engine = TestModel.Load(new EngineOptions { ParallelSlots = 4 });
+        await using var server = await TestModel.StartServerAsync(new DeepSharpServerOptions { QueueCapacity = 64, KeepAliveInterval = TimeSpan.FromMilliseconds(100) }, engine);
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         string banEnd = string.Join(",", engine.Tokenizer.Vocabulary.EndOfGenerationIds.Select(id => $"\"{id}\":-100"));
 
@@ -82,6 +83,10 @@ public sealed partial class LoadTests
         Assert.True(Gauge(metrics, "deepsharp_requests_cancelled_total") > 0, "no request was cancelled mid-stream");
         Assert.DoesNotMatch("status=\"5\\d\\d\"", metrics);
         Assert.Equal(0, server.State.Gate.Running);
+        var statistics = engine.Statistics;
+        Assert.Equal((0, 0, 0L), (statistics.ActiveSlots, statistics.QueuedRequests, statistics.KvPositionsUsed));
+        Assert.Equal(0, statistics.RequestsFailed);
+        Assert.True(statistics.RequestsCancelled > 0);
 
         long after = SettledMemory();
         Assert.True(after - baseline < 16 << 20, $"managed memory grew from {baseline >> 20} MiB to {after >> 20} MiB");

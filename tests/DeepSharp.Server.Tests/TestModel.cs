@@ -5,7 +5,7 @@ namespace DeepSharp.Server.Tests;
 /// <summary>The bundled model (a tiny deepseek2 reasoning model that answers arithmetic), loaded once for the assembly or afresh.</summary>
 internal static class TestModel
 {
-    private static readonly Lazy<ChatEngine> s_shared = new(Load);
+    private static readonly Lazy<ChatEngine> s_shared = new(() => Load());
 
     public static string FilePath => Path.Combine(TestPaths.RepoRoot, "models", "deepsharp-tiny-r1.gguf");
 
@@ -13,7 +13,7 @@ internal static class TestModel
     public static ChatEngine Shared => s_shared.Value;
 
     /// <summary>A fresh engine with an empty KV cache, for tests that count cache hits or need a reference run.</summary>
-    public static ChatEngine Load() => ChatEngine.Load(FilePath);
+    public static ChatEngine Load(EngineOptions? options = null) => ChatEngine.Load(FilePath, options ?? new EngineOptions());
 
     /// <summary>A server on a free port of 127.0.0.1 over <paramref name="engine"/> (the shared one by default).</summary>
     public static Task<DeepSharpServer> StartServerAsync(DeepSharpServerOptions? options = null, ChatEngine? engine = null) =>
