@@ -74,6 +74,7 @@ internal sealed class ApiMiddleware(RequestDelegate next, ServerState state, ILo
     {
         "/v1/chat/completions" => "chat_completions",
         "/v1/completions" => "completions",
+        MessagesEndpoint.Path => "messages",
         "/v1/models" => "models",
         "/tokenize" => "tokenize",
         "/detokenize" => "detokenize",
@@ -88,13 +89,12 @@ internal sealed class ApiMiddleware(RequestDelegate next, ServerState state, ILo
         {
             return true;
         }
+        // OpenAI's clients send "Authorization: Bearer KEY", Anthropic's "x-api-key: KEY".
         string header = request.Headers.Authorization.ToString();
         const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-        byte[] given = Encoding.UTF8.GetBytes(header[scheme.Length..].Trim());
-        return CryptographicOperations.FixedTimeEquals(given, _key);
+        string? key = header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) ? header[scheme.Length..].Trim()
+            : request.Headers.TryGetValue("x-api-key", out var apiKey) ? apiKey.ToString().Trim()
+            : null;
+        return key is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(key), _key);
     }
 }

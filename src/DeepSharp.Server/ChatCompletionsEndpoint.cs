@@ -30,7 +30,7 @@ internal static class ChatCompletionsEndpoint
                 ? request.Generation.Options.Sampling with { Constraints = [new JsonConstraint(engine.Tokenizer.Vocabulary, request.Generation.Options.MaxTokens)] }
                 : request.Generation.Options.Sampling,
         };
-        CheckPromptFits(engine, request.Messages, options);
+        GenerationFlow.CountChatPrompt(engine, request.Messages, options);
         using var lease = GenerationFlow.Admit(state);
         using var cancellation = GenerationFlow.Link(state, context);
         var updates = GenerationFlow.RunAsync(state, lease, ct => engine.ChatAsync(request.Messages, options, ct), cancellation.Token);
@@ -42,16 +42,6 @@ internal static class ChatCompletionsEndpoint
         else
         {
             await RespondAsync(context, reply, updates, cancellation.Token).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Refuses a conversation whose prompt alone fills the context (400 <c>context_length_exceeded</c>).</summary>
-    private static void CheckPromptFits(ChatEngine engine, IReadOnlyList<ChatMessage> messages, ChatRequestOptions options)
-    {
-        int tokens = engine.Prompt.Encode(engine.Prompt.Render(messages, options.Thinking, options.Tools)).Length;
-        if (tokens >= engine.ContextLength)
-        {
-            throw ApiErrors.ContextExceeded($"This model's context holds {engine.ContextLength} tokens, but the messages come to {tokens} tokens; shorten them");
         }
     }
 

@@ -146,6 +146,7 @@ public sealed class DeepSharpServer : IAsyncDisposable
         app.MapGet("/v1/models/{id}", (HttpContext c, string id) => InfoEndpoints.ModelAsync(c, state, id));
         app.MapPost("/v1/chat/completions", (HttpContext c) => ChatCompletionsEndpoint.HandleAsync(c, state));
         app.MapPost("/v1/completions", (HttpContext c) => CompletionsEndpoint.HandleAsync(c, state));
+        app.MapPost(MessagesEndpoint.Path, (HttpContext c) => MessagesEndpoint.HandleAsync(c, state));
         app.MapPost("/tokenize", (HttpContext c) => TokenizeEndpoints.TokenizeAsync(c, state));
         app.MapPost("/detokenize", (HttpContext c) => TokenizeEndpoints.DetokenizeAsync(c, state));
         app.Map("/v1/{**rest}", (HttpContext c) =>

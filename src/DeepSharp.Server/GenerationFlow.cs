@@ -39,6 +39,18 @@ internal static class GenerationFlow
         }
     }
 
+    /// <summary>The prompt's length in tokens; a conversation whose prompt alone fills the context is refused.</summary>
+    /// <exception cref="ApiException">400 <c>context_length_exceeded</c>.</exception>
+    public static int CountChatPrompt(ChatEngine engine, IReadOnlyList<DeepSharp.Chat.ChatMessage> messages, ChatRequestOptions options)
+    {
+        int tokens = engine.Prompt.Encode(engine.Prompt.Render(messages, options.Thinking, options.Tools)).Length;
+        if (tokens >= engine.ContextLength)
+        {
+            throw ApiErrors.ContextExceeded($"This model's context holds {engine.ContextLength} tokens, but the messages come to {tokens} tokens; shorten them");
+        }
+        return tokens;
+    }
+
     /// <summary>The request's token: cancelled when the client disconnects or the server shuts down.</summary>
     public static CancellationTokenSource Link(ServerState state, Microsoft.AspNetCore.Http.HttpContext context) =>
         CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, state.Stopping);

@@ -26,10 +26,14 @@ internal sealed class SseWriter(HttpResponse response, CancellationToken cancell
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one <c>data:</c> event whose JSON <paramref name="write"/> produces.</summary>
-    public Task WriteEventAsync(Action<Utf8JsonWriter> write)
+    /// <summary>Sends one <c>data:</c> event whose JSON <paramref name="write"/> produces, named <paramref name="name"/> (Anthropic's style) when given.</summary>
+    public Task WriteEventAsync(Action<Utf8JsonWriter> write, string? name = null)
     {
         _buffer.ResetWrittenCount();
+        if (name is not null)
+        {
+            _buffer.Write(System.Text.Encoding.UTF8.GetBytes($"event: {name}\n"));
+        }
         _buffer.Write(s_dataPrefix);
         using (var writer = new Utf8JsonWriter(_buffer, ServerJson.WriterOptions))
         {
