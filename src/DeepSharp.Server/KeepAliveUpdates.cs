@@ -18,10 +18,17 @@ internal static class KeepAliveUpdates
             while (true)
             {
                 pending = enumerator.MoveNextAsync().AsTask();
-                while (await Task.WhenAny(pending, Task.Delay(interval, cancellationToken)).ConfigureAwait(false) != pending)
+                if (!pending.IsCompleted)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    yield return null;
+                    // Only a wait gets a timer, and it is cancelled as soon as the item comes, so a fast stream does
+                    // not leave a timer behind per token.
+                    using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    while (await Task.WhenAny(pending, Task.Delay(interval, timer.Token)).ConfigureAwait(false) != pending)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        yield return null;
+                    }
+                    timer.Cancel();
                 }
                 var moved = pending;
                 pending = null;
