@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeepSharp.Chat;
@@ -71,7 +70,7 @@ internal sealed record ChatCompletionRequest
             throw JsonFields.WrongType(path, "an object");
         }
         string role = JsonFields.String(item, "role", $"{path}.role") ?? throw ApiException.Missing($"{path}.role");
-        string? content = ReadContent(item, $"{path}.content");
+        string? content = JsonFields.TextContent(item, "content", $"{path}.content", "only text content parts are supported");
         switch (role)
         {
             case "system" or "developer":
@@ -94,33 +93,6 @@ internal sealed record ChatCompletionRequest
             default:
                 throw ApiException.BadParam($"{path}.role", $"'{role}' is not a role; use system, user, assistant or tool");
         }
-    }
-
-    /// <summary>A message's text: a string, or the text parts of an array joined.</summary>
-    private static string? ReadContent(JsonElement item, string param)
-    {
-        if (JsonFields.Get(item, "content") is not JsonElement content)
-        {
-            return null;
-        }
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            throw JsonFields.WrongType(param, "a string or an array of content parts");
-        }
-        var text = new StringBuilder();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (part.ValueKind != JsonValueKind.Object || JsonFields.String(part, "type", $"{param}.type") != "text")
-            {
-                throw ApiException.BadParam(param, "only text content parts are supported");
-            }
-            text.Append(JsonFields.String(part, "text", $"{param}.text"));
-        }
-        return text.ToString();
     }
 
     private static List<ChatToolCall>? ReadToolCalls(JsonElement item, string param)

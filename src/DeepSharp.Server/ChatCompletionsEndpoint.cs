@@ -247,14 +247,7 @@ internal static class ChatCompletionsEndpoint
             delta(w);
             w.WriteEndObject();
             LogprobsJson.WriteChat(w, content, reasoning);
-            if (finishReason is null)
-            {
-                w.WriteNull("finish_reason");
-            }
-            else
-            {
-                w.WriteString("finish_reason", finishReason);
-            }
+            w.WriteStringOrNull("finish_reason", finishReason);
             w.WriteEndObject();
             w.WriteEndArray();
             if (includeUsage)

@@ -133,14 +133,7 @@ internal static class CompletionsEndpoint
         w.WriteString("text", text);
         w.WriteNumber("index", 0);
         LogprobsJson.WriteLegacy(w, logprobs, offset);
-        if (finishReason is null)
-        {
-            w.WriteNull("finish_reason");
-        }
-        else
-        {
-            w.WriteString("finish_reason", finishReason);
-        }
+        w.WriteStringOrNull("finish_reason", finishReason);
         w.WriteEndObject();
         w.WriteEndArray();
         if (usage is ChatUsage u)

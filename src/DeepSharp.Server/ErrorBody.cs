@@ -27,8 +27,8 @@ internal static class ErrorBody
         writer.WriteStartObject("error");
         writer.WriteString("message", error.Message);
         writer.WriteString("type", error.Type);
-        WriteNullable(writer, "param", error.Param);
-        WriteNullable(writer, "code", error.Code);
+        writer.WriteStringOrNull("param", error.Param);
+        writer.WriteStringOrNull("code", error.Code);
         writer.WriteEndObject();
         writer.WriteEndObject();
     }
@@ -68,16 +68,4 @@ internal static class ErrorBody
         >= 500 => "api_error",
         _ => "invalid_request_error",
     };
-
-    private static void WriteNullable(Utf8JsonWriter writer, string name, string? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-        }
-        else
-        {
-            writer.WriteString(name, value);
-        }
-    }
 }

@@ -86,5 +86,39 @@ internal static class JsonFields
         return value.ValueKind == JsonValueKind.Array ? value : throw WrongType(param ?? name, "an array");
     }
 
+    /// <summary>
+    /// A message's text: a string, or the <c>text</c> parts of an array of content parts joined. Parts whose type is in
+    /// <paramref name="skipped"/> are left out; any other type is refused with <paramref name="refusal"/>.
+    /// </summary>
+    public static string? TextContent(JsonElement obj, string name, string param, string refusal, params string[] skipped)
+    {
+        if (Get(obj, name) is not JsonElement content)
+        {
+            return null;
+        }
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            return content.GetString();
+        }
+        if (content.ValueKind != JsonValueKind.Array)
+        {
+            throw WrongType(param, "a string or an array of content parts");
+        }
+        var text = new System.Text.StringBuilder();
+        foreach (var part in content.EnumerateArray())
+        {
+            string? type = part.ValueKind == JsonValueKind.Object ? String(part, "type", $"{param}.type") : null;
+            if (type == "text")
+            {
+                text.Append(String(part, "text", $"{param}.text"));
+            }
+            else if (type is null || !skipped.Contains(type))
+            {
+                throw ApiException.BadParam(param, refusal);
+            }
+        }
+        return text.ToString();
+    }
+
     public static ApiException WrongType(string param, string expected) => ApiException.BadParam(param, $"'{param}' must be {expected}");
 }

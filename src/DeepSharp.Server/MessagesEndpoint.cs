@@ -182,14 +182,7 @@ internal static class MessagesEndpoint
         w.WriteStartArray("content");
         contents();
         w.WriteEndArray();
-        if (stopReason is null)
-        {
-            w.WriteNull("stop_reason");
-        }
-        else
-        {
-            w.WriteString("stop_reason", stopReason);
-        }
+        w.WriteStringOrNull("stop_reason", stopReason);
         w.WriteNull("stop_sequence");
         WriteUsage(w, usage);
         w.WriteEndObject();

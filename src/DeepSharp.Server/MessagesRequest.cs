@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using DeepSharp.Chat;
 using DeepSharp.Engine;
@@ -102,36 +101,8 @@ internal sealed record MessagesRequest
     }
 
     /// <summary>A string, or the text of an array of content blocks (earlier thinking blocks are dropped).</summary>
-    private static string? ReadText(JsonElement obj, string name, string param)
-    {
-        if (JsonFields.Get(obj, name) is not JsonElement content)
-        {
-            return null;
-        }
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            throw JsonFields.WrongType(param, "a string or an array of content blocks");
-        }
-        var text = new StringBuilder();
-        foreach (var block in content.EnumerateArray())
-        {
-            switch (block.ValueKind == JsonValueKind.Object ? JsonFields.String(block, "type", $"{param}.type") : null)
-            {
-                case "text":
-                    text.Append(JsonFields.String(block, "text", $"{param}.text"));
-                    break;
-                case "thinking" or "redacted_thinking":
-                    break;
-                default:
-                    throw ApiException.BadParam(param, "only text (and past thinking) content blocks are supported");
-            }
-        }
-        return text.ToString();
-    }
+    private static string? ReadText(JsonElement obj, string name, string param) =>
+        JsonFields.TextContent(obj, name, param, "only text (and past thinking) content blocks are supported", "thinking", "redacted_thinking");
 
     private static IReadOnlyList<string> ReadStopSequences(JsonElement root)
     {

@@ -7,7 +7,9 @@ internal static class TestModel
 {
     private static readonly Lazy<ChatEngine> s_shared = new(() => Load());
 
-    public static string FilePath => Path.Combine(TestPaths.RepoRoot, "models", "deepsharp-tiny-r1.gguf");
+    /// <summary>The bundled model of this checkout: the first models/ folder above the test binaries that holds it.</summary>
+    public static string FilePath { get; } = Models.BundledModel.TryLocate(AppContext.BaseDirectory, AppContext.BaseDirectory)
+        ?? throw new FileNotFoundException($"{Models.BundledModel.FileName} is not in a models/ folder above {AppContext.BaseDirectory}");
 
     /// <summary>One engine shared by the servers of many tests (requests on it run one at a time).</summary>
     public static ChatEngine Shared => s_shared.Value;

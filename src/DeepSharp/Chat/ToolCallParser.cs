@@ -65,30 +65,31 @@ public static class ToolCallParser
             return new ToolCallParseResult(text.Trim(), []);
         }
         var calls = text.AsSpan(start).StartsWith(QwenCallBegin, StringComparison.Ordinal)
-            ? ParseQwen(text, start)
-            : ParseDeepSeek(text, start);
+            ? ParseCalls(text, start, QwenCallBegin, QwenCallEnd, ParseQwenCall)
+            : ParseCalls(text, start, DeepSeekCallBegin, DeepSeekCallEnd, ParseDeepSeekCall);
         return calls is null ? new ToolCallParseResult(text.Trim(), []) : new ToolCallParseResult(text[..start].Trim(), calls);
     }
 
-    private static List<ChatToolCall>? ParseDeepSeek(string text, int start)
+    /// <summary>Every <paramref name="begin"/>…<paramref name="end"/> span from <paramref name="start"/> on, each body parsed by <paramref name="parseBody"/>; null if any is cut off or malformed, or there is none.</summary>
+    private static List<ChatToolCall>? ParseCalls(string text, int start, string begin, string end, Func<string, ChatToolCall?> parseBody)
     {
         var calls = new List<ChatToolCall>();
         int at = start;
         while (true)
         {
-            int begin = text.IndexOf(DeepSeekCallBegin, at, StringComparison.Ordinal);
-            if (begin < 0)
+            int open = text.IndexOf(begin, at, StringComparison.Ordinal);
+            if (open < 0)
             {
                 break;
             }
-            int bodyStart = begin + DeepSeekCallBegin.Length;
-            int end = text.IndexOf(DeepSeekCallEnd, bodyStart, StringComparison.Ordinal);
-            if (end < 0 || ParseDeepSeekCall(text[bodyStart..end]) is not ChatToolCall call)
+            int bodyStart = open + begin.Length;
+            int close = text.IndexOf(end, bodyStart, StringComparison.Ordinal);
+            if (close < 0 || parseBody(text[bodyStart..close]) is not ChatToolCall call)
             {
                 return null;
             }
             calls.Add(call);
-            at = end + DeepSeekCallEnd.Length;
+            at = close + end.Length;
         }
         return calls.Count > 0 ? calls : null;
     }
@@ -116,29 +117,6 @@ public static class ToolCallParser
             return new ChatToolCall(name, right[(argsStart + 1)..argsEnd].Trim()) { Type = left.Length > 0 ? left : "function" };
         }
         return left.Length == 0 ? null : new ChatToolCall(left, right.Trim());
-    }
-
-    private static List<ChatToolCall>? ParseQwen(string text, int start)
-    {
-        var calls = new List<ChatToolCall>();
-        int at = start;
-        while (true)
-        {
-            int begin = text.IndexOf(QwenCallBegin, at, StringComparison.Ordinal);
-            if (begin < 0)
-            {
-                break;
-            }
-            int bodyStart = begin + QwenCallBegin.Length;
-            int end = text.IndexOf(QwenCallEnd, bodyStart, StringComparison.Ordinal);
-            if (end < 0 || ParseQwenCall(text[bodyStart..end]) is not ChatToolCall call)
-            {
-                return null;
-            }
-            calls.Add(call);
-            at = end + QwenCallEnd.Length;
-        }
-        return calls.Count > 0 ? calls : null;
     }
 
     /// <summary>One call's body: a JSON object with <c>name</c> and <c>arguments</c> (an object, or a string holding one).</summary>
