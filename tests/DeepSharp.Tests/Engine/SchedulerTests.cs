@@ -76,7 +76,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task CancellingARunningRequestFreesItsSlotAndKv()
     {
-        using var step = new StepControl { DelayMilliseconds = 1 };
+        using var step = new StepControl { DelayMilliseconds = 5 }; // 100 steps leave the reader half a second to cancel
         using var engine = EngineFixture.Load(new EngineOptions { ParallelSlots = 2, Session = new SessionOptions { ActivationSink = step } });
         using var cancel = new CancellationTokenSource();
         int seen = 0;
