@@ -35,9 +35,10 @@ int rounds = int.Parse(options.GetValueOrDefault("rounds", "3"), CultureInfo.Inv
 int threads = int.Parse(options.GetValueOrDefault("threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
 using var pool = new ComputePool(threads);
+var meters = parallel.ToDictionary(n => n, _ => new ForwardMeter());
 var engines = parallel.ToDictionary(n => n, n => ChatEngine.Load(model, new EngineOptions
 {
-    ParallelSlots = n, PrefixCacheTokens = 0, Session = new SessionOptions { ContextLength = 256, BatchSize = 512, Pool = pool },
+    ParallelSlots = n, PrefixCacheTokens = 0, Session = new SessionOptions { ContextLength = 256, BatchSize = 512, Pool = pool, Meter = meters[n] },
 }));
 var first = engines.Values.First();
 var ban = first.Tokenizer.Vocabulary.EndOfGenerationIds.ToDictionary(id => id, _ => float.NegativeInfinity);
@@ -50,6 +51,10 @@ foreach (var (n, engine) in engines)
     await RunAsync(engine, n, request with { MaxTokens = 3 });
 }
 var results = parallel.ToDictionary(n => n, _ => new List<double>());
+foreach (var meter in meters.Values)
+{
+    meter.Reset();
+}
 for (int round = 0; round < rounds; round++)
 {
     foreach (int n in round % 2 == 0 ? parallel : parallel.Reverse())
@@ -63,7 +68,9 @@ double baseline = Median(results[parallel[0]]);
 foreach (int n in parallel)
 {
     double median = Median(results[n]);
-    Console.WriteLine($"{n} stream(s): median {median:0.00} tokens/s ({median / baseline:0.00}× {parallel[0]} stream(s)); runs {string.Join(", ", results[n].Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}");
+    // The meter adds each product's matrix bytes once per pass, however many rows it serves: bytes per sampled token.
+    double bytesPerToken = (double)meters[n].WeightBytes / (rounds * n * tokens);
+    Console.WriteLine($"{n} stream(s): median {median:0.00} tokens/s ({median / baseline:0.00}× {parallel[0]} stream(s)); runs {string.Join(", ", results[n].Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; weights read per token {bytesPerToken / 1e6:0} MB");
 }
 foreach (var engine in engines.Values)
 {

@@ -183,11 +183,23 @@ internal sealed class BatchScheduler : IDisposable
     {
         while (WaitForWork())
         {
-            DropCancelled();
-            Admit();
-            if (_slots.Any(s => s.Request is not null))
+            try
             {
-                Step();
+                DropCancelled();
+                Admit();
+                if (_slots.Any(s => s.Request is not null))
+                {
+                    Step();
+                }
+            }
+            catch (Exception e)
+            {
+                // Nothing may kill the loop thread (that would end the process): fail what runs and go on.
+                foreach (var slot in _slots.Where(s => s.Request is not null))
+                {
+                    slot.Tokens.Clear();
+                    End(slot, sink => sink.Failed(e), ref _failed);
+                }
             }
             Publish();
         }
@@ -252,7 +264,22 @@ internal sealed class BatchScheduler : IDisposable
                 request = _queue.First.Value;
                 _queue.RemoveFirst();
             }
-            var (slot, reused) = Place(request.Prompt);
+            SchedulerSlot slot;
+            int reused;
+            try
+            {
+                (slot, reused) = Place(request.Prompt);
+            }
+            catch (Exception e)
+            {
+                lock (_lock)
+                {
+                    request.Ended = true;
+                    _failed++;
+                }
+                request.Sink.Failed(e);
+                continue;
+            }
             slot.Pending.AddRange(request.Prompt.AsSpan(reused));
             slot.Sampler = Sampler.Create(_model.VocabSize, request.Sampling);
             slot.Generated = 0;
@@ -295,8 +322,8 @@ internal sealed class BatchScheduler : IDisposable
             chosen = _slots.Where(s => s.Request is null).MinBy(s => s.LastUsed)!;
             Keep(chosen, 0);
             chosen.Tokens.Clear();
-            chosen.Tokens.AddRange(entry.Tokens.AsSpan(0, entryLength));
             entry.Cache.CopyPositionsTo(0, chosen.Cache, 0, entryLength);
+            chosen.Tokens.AddRange(entry.Tokens.AsSpan(0, entryLength));
             return (chosen, entryLength);
         }
         Keep(chosen, bestLength);

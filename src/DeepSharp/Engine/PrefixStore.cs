@@ -131,8 +131,9 @@ internal sealed class PrefixStore
             {
                 action();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // A cache file is an optimisation: failing to write or delete one must not fail the engine.
                 _log?.Invoke($"{failure}: {e.Message}");
             }
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);

@@ -76,7 +76,7 @@ public sealed class SchedulerTests
     [Fact]
     public async Task CancellingARunningRequestFreesItsSlotAndKv()
     {
-        using var step = new StepControl { DelayMilliseconds = 1 };
+        using var step = new StepControl { DelayMilliseconds = 5 }; // 100 steps leave the reader half a second to cancel
         using var engine = EngineFixture.Load(new EngineOptions { ParallelSlots = 2, Session = new SessionOptions { ActivationSink = step } });
         using var cancel = new CancellationTokenSource();
         int seen = 0;
@@ -156,6 +156,31 @@ public sealed class SchedulerTests
             var expected = await EngineFixture.CollectAsync(alone.ChatAsync(conversation, options));
             Assert.Equal(expected.Select(u => (u.Kind, u.Text)), result.Select(u => (u.Kind, u.Text)));
         }
+    }
+
+    /// <summary>Each slot holds its own context: a prompt longer than it is refused, and a reply that reaches its end finishes with ContextFull.</summary>
+    [Fact]
+    public async Task ASlotsContextBoundsEachRequest()
+    {
+        using var engine = EngineFixture.Load(new EngineOptions { ParallelSlots = 2, Session = new SessionOptions { ContextLength = 64 } });
+        Assert.Equal(64, engine.ContextLength);
+        string tooLong = string.Join(" ", Enumerable.Repeat("word", 80));
+        await Assert.ThrowsAsync<ContextFullException>(() => EngineFixture.CollectAsync(engine.CompleteAsync(tooLong, EngineFixture.Greedy(4))));
+
+        int[] prompt = engine.Tokenizer.Encode(s_prompts[1]);
+        var options = EngineFixture.Greedy(100) with
+        {
+            Sampling = EngineFixture.Greedy(1).Sampling with { LogitBias = engine.Tokenizer.Vocabulary.EndOfGenerationIds.ToDictionary(id => id, _ => float.NegativeInfinity) },
+        };
+        var results = await Task.WhenAll(EngineFixture.CollectAsync(engine.CompleteAsync(s_prompts[1], options)), EngineFixture.CollectAsync(engine.CompleteAsync(s_prompts[0], options)));
+        // The last sampled token is not evaluated, so a reply fills the context and one more.
+        Assert.Equal(FinishReason.ContextFull, results[0][^1].FinishReason);
+        Assert.Equal(64 - prompt.Length + 1, results[0][^1].Usage!.Value.CompletionTokens);
+        Assert.Equal(FinishReason.ContextFull, results[1][^1].FinishReason);
+
+        var none = await EngineFixture.CollectAsync(engine.CompleteAsync(s_prompts[0], EngineFixture.Greedy(0)));
+        Assert.Equal((ChatUpdateKind.Finished, FinishReason.Length, 0), (none.Single().Kind, none[0].FinishReason, none[0].Usage!.Value.CompletionTokens));
+        AssertIdle(engine.Statistics, requests: 2);
     }
 
     private static void AssertIdle(EngineStatistics stats, int requests)
