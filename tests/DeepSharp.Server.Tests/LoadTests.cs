@@ -12,7 +12,7 @@ namespace DeepSharp.Server.Tests;
 public sealed class LoadCollection;
 
 /// <summary>
-/// A bounded load test: 240 requests, 16 at a time, mixing streamed and whole replies, text completions, clients that
+/// A bounded load test: 200 requests, 16 at a time, mixing streamed and whole replies, text completions, clients that
 /// hang up mid-stream and malformed requests. The server must answer every one without a 5xx, leave no request
 /// hanging, free every slot, and give its memory back. Runs alone so the memory reading is its own.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class LoadCollection;
 [Trait("Category", "Slow")]
 public sealed partial class LoadTests
 {
-    private const int Requests = 240;
+    private const int Requests = 200;
     private const int Concurrency = 16;
     private const int MaxTokens = 12;
     private static readonly TimeSpan PerRequestTimeout = TimeSpan.FromSeconds(30);
