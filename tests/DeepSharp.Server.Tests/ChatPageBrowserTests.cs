@@ -66,6 +66,36 @@ public sealed class ChatPageBrowserTests(SharedServer shared)
     }
 
     [Fact]
+    public async Task StopButtonAbortsAWaitingRequestAndTheServerLetsItGo()
+    {
+        Assert.SkipWhen(CdpBrowser.Executable is null, "chromium is not installed (apt-get install chromium); the page test needs a headless browser");
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await TestModel.StartServerAsync(new DeepSharpServerOptions { Parallel = 1, KeepAliveInterval = TimeSpan.FromMilliseconds(50) });
+        using var lease = server.State.Gate.TryEnter()!;   // the only slot is taken: the page's request has to wait
+        await lease.WaitAsync(ct);
+        await using var browser = await CdpBrowser.LaunchAsync(ct);
+        await browser.SendAsync("Page.navigate", new { url = server.BaseAddress.ToString() }, ct);
+        await browser.WaitForAsync("document.readyState === 'complete' && !!document.getElementById('send')", TimeSpan.FromSeconds(20), ct);
+        await browser.EvaluateAsync("localStorage.clear(); document.getElementById('input').value = 'What is 1+2?'; document.getElementById('send').click(); true", ct);
+        await WaitUntilAsync(() => server.State.Gate.Waiting == 1, ct);
+        Assert.Equal(true, (bool?)await browser.EvaluateAsync("document.getElementById('send').disabled && !document.getElementById('stop').disabled", ct));
+
+        await browser.EvaluateAsync("document.getElementById('stop').click(); true", ct);
+        await browser.WaitForAsync("!!document.querySelector('.msg.assistant.done')", TimeSpan.FromSeconds(20), ct);
+        Assert.Equal("(stopped)", (string?)await browser.EvaluateAsync("document.querySelector('.msg.assistant .error').textContent", ct));
+        Assert.Equal(true, (bool?)await browser.EvaluateAsync("!document.getElementById('send').disabled && document.getElementById('stop').disabled", ct));
+        await WaitUntilAsync(() => server.State.Gate.Waiting == 0, ct);   // the aborted request left the queue
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, CancellationToken ct)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !condition(); await Task.Delay(20, ct))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), "timed out waiting for the server");
+        }
+    }
+
+    [Fact]
     public async Task MarkdownRendererEscapesHtmlAndRendersCode()
     {
         Assert.SkipWhen(CdpBrowser.Executable is null, "chromium is not installed (apt-get install chromium); the page test needs a headless browser");
