@@ -13,6 +13,7 @@ public sealed unsafe partial class WeightMatrix
     private const long MinWorkPerChunk = 1 << 15; // multiply-adds; below this a thread hand-off costs more than it saves
     private const long TileRowBytes = 192 << 10; // weight rows of one prefill tile: well inside a 1-2 MiB L2
     private const int TileActivationBytes = 24 << 10; // prepared activation rows of one tile: half a 48 KiB L1
+    private const int PrepareInParallel = 16; // activation rows from which their conversion is split over the pool too
 
     [ThreadStatic]
     private static byte[]? t_prepared;
@@ -120,15 +121,29 @@ public sealed unsafe partial class WeightMatrix
             t_prepared = GC.AllocateUninitializedArray<byte>(need, pinned: true);
         }
         var prepared = t_prepared;
-        for (int t = 0; t < count; t++)
-        {
-            _kernel.Prepare(input.Slice(t * Columns, Columns), prepared.AsSpan(t * preparedBytes, preparedBytes));
-        }
         var split = WorkSplit.Rows(Rows, Bytes * count, pool.ThreadCount);
+        fixed (float* x = input)
         fixed (byte* p = prepared)
         fixed (float* o = output)
         {
             var job = t_job ??= new MatMulJob();
+            if (count >= PrepareInParallel)
+            {
+                int chunks = Math.Min(count, pool.ThreadCount * WorkSplit.ChunksPerThread);
+                job.SetPrepare(this, x, p, preparedBytes, count, chunks);
+                try
+                {
+                    pool.Run(job, chunks);
+                }
+                finally
+                {
+                    job.Clear();
+                }
+            }
+            else
+            {
+                Prepare(x, p, preparedBytes, 0, count);
+            }
             job.Set(this, p, preparedBytes, count, o, split);
             try
             {
@@ -138,6 +153,15 @@ public sealed unsafe partial class WeightMatrix
             {
                 job.Clear();
             }
+        }
+    }
+
+    /// <summary>Converts activation rows [first, end) to the weight type's partner type.</summary>
+    private void Prepare(float* input, byte* prepared, int preparedBytes, int first, int end)
+    {
+        for (int t = first; t < end; t++)
+        {
+            _kernel.Prepare(new ReadOnlySpan<float>(input + (long)t * Columns, Columns), new Span<byte>(prepared + (long)t * preparedBytes, preparedBytes));
         }
     }
 
@@ -175,6 +199,8 @@ public sealed unsafe partial class WeightMatrix
         private int _count;
         private float* _output;
         private WorkSplit _split;
+        private float* _input;
+        private int _prepareChunks;
 
         public void Set(WeightMatrix matrix, byte* prepared, int preparedBytes, int count, float* output, WorkSplit split)
         {
@@ -184,6 +210,18 @@ public sealed unsafe partial class WeightMatrix
             _count = count;
             _output = output;
             _split = split;
+            _input = null;
+        }
+
+        /// <summary>The next run converts the activation rows instead of multiplying.</summary>
+        public void SetPrepare(WeightMatrix matrix, float* input, byte* prepared, int preparedBytes, int count, int chunks)
+        {
+            _matrix = matrix;
+            _input = input;
+            _prepared = prepared;
+            _preparedBytes = preparedBytes;
+            _count = count;
+            _prepareChunks = chunks;
         }
 
         public void Clear()
@@ -191,10 +229,16 @@ public sealed unsafe partial class WeightMatrix
             _matrix = null;
             _prepared = null;
             _output = null;
+            _input = null;
         }
 
         public void Execute(int chunk)
         {
+            if (_input is not null)
+            {
+                _matrix!.Prepare(_input, _prepared, _preparedBytes, (int)((long)_count * chunk / _prepareChunks), (int)((long)_count * (chunk + 1) / _prepareChunks));
+                return;
+            }
             var (start, end) = _split.Range(chunk);
             _matrix!.MultiplyRows(start, end, _prepared, _preparedBytes, _count, _output);
         }
