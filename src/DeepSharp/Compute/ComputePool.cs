@@ -23,7 +23,7 @@ public sealed class ComputePool : IDisposable
     public const int MaxChunks = (int)CountMask;
 
     private static readonly Lazy<ComputePool> s_shared = new(() => new ComputePool(Environment.ProcessorCount));
-    private static readonly long s_workerSpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+    private static readonly long s_workerSpinTicks = Stopwatch.Frequency / 1000; // 1 ms
     private static readonly long s_callerSpinTicks = Stopwatch.Frequency / 10000; // 100 µs
 
     private readonly Thread[] _workers;

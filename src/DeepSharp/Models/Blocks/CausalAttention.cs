@@ -20,6 +20,7 @@ namespace DeepSharp.Models.Blocks;
 internal static unsafe class CausalAttention
 {
     private const int TileScoreBytes = 256 << 10;
+    private const int RowBlock = 64; // cached rows widened per conversion
 
     [ThreadStatic]
     private static Job? t_job;
@@ -28,7 +29,7 @@ internal static unsafe class CausalAttention
     private static float[]? t_scores;
 
     [ThreadStatic]
-    private static float[]? t_row;
+    private static float[]? t_rows;
 
     [ThreadStatic]
     private static float[]? t_queries;
@@ -44,7 +45,7 @@ internal static unsafe class CausalAttention
         int tokenBlock = (int)Math.Clamp(TileScoreBytes / ((long)sizeof(float) * group * visible), 1, 32);
         int blocks = (tokens + tokenBlock - 1) / tokenBlock;
         int slices = 1;
-        while (slices < group && (long)kvHeads * slices * blocks < 2 * pool.ThreadCount)
+        while (slices < group && (long)kvHeads * slices * blocks < pool.ThreadCount)
         {
             slices++;
         }
@@ -129,15 +130,16 @@ internal static unsafe class CausalAttention
             }
 
             var scores = Scratch(ref t_scores, nq * width);
-            var row = Scratch(ref t_row, Math.Max(_keyLength, _valueLength));
-            var key = row[.._keyLength];
-            for (int p = 0; p < width; p++)
+            var rows = Scratch(ref t_rows, RowBlock * Math.Max(keys.Width, values.Width));
+            for (int p0 = 0; p0 < width; p0 += RowBlock)
             {
-                keys.Read(p, kvHead * _keyLength, key);
-                // Token t sees p when p ≤ start + t: the first such token of the tile onwards.
-                for (int i = Math.Max(0, p - _start - t0) * nh; i < nq; i++)
+                int n = Math.Min(RowBlock, width - p0);
+                int stride = ReadRows(keys, p0, n, kvHead * _keyLength, _keyLength, rows, out int offset);
+                // Token t sees p when p ≤ start + t: query i sees rows p0 .. min(p0 + n, start + t + 1).
+                for (int i = Math.Max(0, p0 - _start - t0) * nh; i < nq; i++)
                 {
-                    scores[i * width + p] = TensorPrimitives.Dot(key, queries.Slice(i * _keyLength, _keyLength)) * _scale;
+                    int seen = Math.Min(n, _start + t0 + i / nh + 1 - p0);
+                    AttentionRows.Scores(queries.Slice(i * _keyLength, _keyLength), rows[offset..], stride, seen, _scale, scores.Slice(i * width + p0, seen));
                 }
             }
             for (int i = 0; i < nq; i++)
@@ -149,16 +151,39 @@ internal static unsafe class CausalAttention
                     RoundToHalf(weights, weights);
                 }
             }
-            var value = row[.._valueLength];
-            for (int p = 0; p < width; p++)
+            for (int p0 = 0; p0 < width; p0 += RowBlock)
             {
-                values.Read(p, kvHead * _valueLength, value);
-                for (int i = Math.Max(0, p - _start - t0) * nh; i < nq; i++)
+                int n = Math.Min(RowBlock, width - p0);
+                int stride = ReadRows(values, p0, n, kvHead * _valueLength, _valueLength, rows, out int offset);
+                for (int i = Math.Max(0, p0 - _start - t0) * nh; i < nq; i++)
                 {
+                    int seen = Math.Min(n, _start + t0 + i / nh + 1 - p0);
                     var output = new Span<float>(_o + ((long)(t0 + i / nh) * _heads + h0 + i % nh) * _valueLength, _valueLength);
-                    TensorPrimitives.MultiplyAdd(value, scores[i * width + p], output, output);
+                    AttentionRows.AddWeighted(scores.Slice(i * width + p0, seen), rows[offset..], stride, seen, output);
                 }
             }
+        }
+
+        /// <summary>
+        /// Widens cached rows [<paramref name="first"/>, +<paramref name="count"/>) into <paramref name="rows"/>: whole rows
+        /// in one conversion when the plane is narrow (a few KV heads: one call instead of one per row is worth
+        /// converting the other heads too), else only the <paramref name="length"/> values at <paramref name="start"/> of
+        /// each. Returns the distance between rows and sets where the wanted values start in each.
+        /// </summary>
+        private static int ReadRows(KvCachePlane plane, int first, int count, int start, int length, Span<float> rows, out int offset)
+        {
+            if (plane.Width <= 4 * length)
+            {
+                plane.Read(first, 0, rows[..(count * plane.Width)]);
+                offset = start;
+                return plane.Width;
+            }
+            for (int r = 0; r < count; r++)
+            {
+                plane.Read(first + r, start, rows.Slice(r * length, length));
+            }
+            offset = 0;
+            return length;
         }
     }
 
