@@ -140,5 +140,23 @@ internal static class AttentionRows
         }
     }
 
+    /// <summary>
+    /// In-place softmax of attention scores, vectorised (<see cref="TensorPrimitives.Exp(ReadOnlySpan{float}, Span{float})"/>);
+    /// the normaliser is summed in double, as ggml does. The router keeps <see cref="CausalAttention.Softmax"/>, whose
+    /// scalar exponentials its expert choices were checked against.
+    /// </summary>
+    public static void Softmax(Span<float> x)
+    {
+        float max = TensorPrimitives.Max(x);
+        TensorPrimitives.Subtract(x, max, x);
+        TensorPrimitives.Exp(x, x);
+        double sum = 0;
+        foreach (float e in x)
+        {
+            sum += e;
+        }
+        TensorPrimitives.Multiply(x, (float)(1 / sum), x);
+    }
+
     private static bool Fast(int length) => Vector512.IsHardwareAccelerated && length % 16 == 0;
 }

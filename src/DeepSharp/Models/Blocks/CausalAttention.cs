@@ -145,7 +145,7 @@ internal static unsafe class CausalAttention
             for (int i = 0; i < nq; i++)
             {
                 var weights = scores.Slice(i * width, _start + t0 + i / nh + 1);
-                Softmax(weights);
+                AttentionRows.Softmax(weights);
                 if (values.Type == KvCacheType.F16)
                 {
                     RoundToHalf(weights, weights);
@@ -190,9 +190,12 @@ internal static unsafe class CausalAttention
     /// <summary>Rounds each value to the nearest F16 (as llama.cpp converts operands of products with an F16 cache).</summary>
     internal static void RoundToHalf(ReadOnlySpan<float> source, Span<float> destination)
     {
-        for (int i = 0; i < source.Length; i++)
+        Span<Half> halves = stackalloc Half[256];
+        for (int start = 0; start < source.Length; start += halves.Length)
         {
-            destination[i] = (float)(Half)source[i];
+            int n = Math.Min(halves.Length, source.Length - start);
+            TensorPrimitives.ConvertToHalf(source.Slice(start, n), halves[..n]);
+            TensorPrimitives.ConvertToSingle(halves[..n], destination.Slice(start, n));
         }
     }
 

@@ -59,7 +59,7 @@ internal static unsafe class LatentAttention
                     for (int h = 0; h < heads; h++)
                     {
                         var weights = new Span<float>(s + (long)h * visible, visible);
-                        CausalAttention.Softmax(weights);
+                        AttentionRows.Softmax(weights);
                         if (half)
                         {
                             CausalAttention.RoundToHalf(weights, weights);
