@@ -171,18 +171,22 @@ public sealed class ComputePool : IDisposable
         }
     }
 
-    /// <summary>Waits for chunks other threads still run: spins briefly, then blocks.</summary>
+    /// <summary>
+    /// Waits for chunks other threads still run: spins briefly, then blocks. The event is only a wake-up hint (a worker
+    /// of the previous run may set it late), so completion is always decided by the count of finished chunks.
+    /// </summary>
     private void WaitForCompletion()
     {
         long deadline = Stopwatch.GetTimestamp() + s_callerSpinTicks;
         while (Volatile.Read(ref _completed) != _chunkCount)
         {
-            if (Stopwatch.GetTimestamp() >= deadline)
+            if (Stopwatch.GetTimestamp() < deadline)
             {
-                _done.Wait();
-                return;
+                Thread.SpinWait(8);
+                continue;
             }
-            Thread.SpinWait(8);
+            _done.Wait(1);
+            _done.Reset();
         }
     }
 }
