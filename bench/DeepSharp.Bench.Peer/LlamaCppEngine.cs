@@ -11,13 +11,20 @@ namespace DeepSharp.Bench.Peer;
 /// </summary>
 internal sealed class LlamaCppEngine : IEngine
 {
+    // The native library is configured once per process (quiet log), before its first use.
+    private static readonly Lazy<bool> Initialise = new(() =>
+    {
+        NativeLibraryConfig.All.WithLogCallback((_, _) => { });
+        NativeApi.llama_empty_call();
+        return true;
+    });
+
     private readonly SafeLlamaModelHandle _model;
     private readonly int _threads;
 
     public LlamaCppEngine(string path, int threads, bool repack)
     {
-        NativeLibraryConfig.All.WithLogCallback((_, _) => { });
-        NativeApi.llama_empty_call();
+        Initialise.Value.ToString();
         var parameters = LLamaModelParams.Default();
         parameters.n_gpu_layers = 0;
         parameters.use_extra_bufts = repack;

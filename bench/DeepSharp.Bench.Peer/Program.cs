@@ -78,11 +78,12 @@ foreach (string path in models)
         llama_cpp = new { prefill_tokens_per_second = llPrefill, decode_tokens_per_second = llDecode, runs = results[llama.Name] },
         prefill_ratio = dsPrefill / llPrefill, decode_ratio = dsDecode / llDecode,
     });
-}
-if (options.TryGetValue("--out", out string? output))
-{
-    File.WriteAllText(output, JsonSerializer.Serialize(new { date = DateTime.UtcNow.ToString("u"), machine = Environment.ProcessorCount + " logical CPUs", results = report }, new JsonSerializerOptions { WriteIndented = true }));
-    Console.WriteLine($"wrote {output}");
+    // Written after every model, so a later failure keeps the finished results.
+    if (options.TryGetValue("--out", out string? output))
+    {
+        File.WriteAllText(output, JsonSerializer.Serialize(new { date = DateTime.UtcNow.ToString("u"), machine = Environment.ProcessorCount + " logical CPUs", results = report }, new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"wrote {output}");
+    }
 }
 return 0;
 
