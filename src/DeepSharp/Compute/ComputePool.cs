@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace DeepSharp.Compute;
 
@@ -8,9 +9,12 @@ namespace DeepSharp.Compute;
 /// chunks too. Barriers are cheap: a worker spins briefly for the next job before it blocks (a decoded token runs
 /// hundreds of jobs a few microseconds apart, and waking a blocked thread costs about as much as one of them), and
 /// the caller spins briefly for the last chunks before it blocks. Runs are serialised: one job at a time per pool.
-/// Running a job allocates nothing.
+/// Running a job allocates nothing. On Linux each worker is bound to its own processor (worker i to the (i+1)-th
+/// of the process's allowed set, the first left to the calling thread): unbound, the scheduler now and then put a
+/// spinning worker on the caller's core, where the worker took the caller's time instead of sharing the work
+/// (measured on a 2-core VM: the worker ran 36 % of the chunks instead of half, and decoding was 35 % slower).
 /// </summary>
-public sealed class ComputePool : IDisposable
+public sealed partial class ComputePool : IDisposable
 {
     // The run state is one 64-bit word, claimed with compare-and-swap: a 24-bit generation, the next chunk (20 bits)
     // and the chunk count (20 bits). A claim that succeeds names a chunk of the job published with that word, so a
@@ -23,7 +27,7 @@ public sealed class ComputePool : IDisposable
     public const int MaxChunks = (int)CountMask;
 
     private static readonly Lazy<ComputePool> s_shared = new(() => new ComputePool(Environment.ProcessorCount));
-    private static readonly long s_workerSpinTicks = Stopwatch.Frequency / 1000; // 1 ms
+    private static readonly long s_workerSpinTicks = Stopwatch.Frequency / 50; // 20 ms: longer than the gap between two decoded tokens
     private static readonly long s_callerSpinTicks = Stopwatch.Frequency / 10000; // 100 µs
 
     private readonly Thread[] _workers;
@@ -46,7 +50,7 @@ public sealed class ComputePool : IDisposable
         for (int i = 0; i < _workers.Length; i++)
         {
             _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"DeepSharp compute {i + 1}" };
-            _workers[i].Start();
+            _workers[i].Start(i);
         }
     }
 
@@ -110,8 +114,9 @@ public sealed class ComputePool : IDisposable
 
     private static long Generation(long state) => state >>> GenerationShift;
 
-    private void WorkerLoop()
+    private void WorkerLoop(object? index)
     {
+        BindToProcessor((int)index! + 1);
         long seen = Generation(Volatile.Read(ref _state));
         while (true)
         {
@@ -140,6 +145,45 @@ public sealed class ComputePool : IDisposable
             TakeChunks();
         }
     }
+
+    /// <summary>
+    /// Binds the calling thread to the <paramref name="ordinal"/>-th processor the process may use (Linux, up to 64
+    /// processors); does nothing elsewhere, when there are not that many, or when the system refuses.
+    /// </summary>
+    private static void BindToProcessor(int ordinal)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+        try
+        {
+            ulong allowed = 0;
+            if (SchedGetAffinity(0, sizeof(ulong), ref allowed) != 0)
+            {
+                return;
+            }
+            for (int cpu = 0, seen = 0; cpu < 64; cpu++)
+            {
+                if ((allowed >> cpu & 1) != 0 && seen++ == ordinal)
+                {
+                    ulong mask = 1UL << cpu;
+                    SchedSetAffinity(0, sizeof(ulong), ref mask);
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No libc affinity calls: leave placement to the scheduler.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_getaffinity")]
+    private static partial int SchedGetAffinity(int pid, nint size, ref ulong mask);
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity")]
+    private static partial int SchedSetAffinity(int pid, nint size, ref ulong mask);
 
     /// <summary>Claims and runs chunks of the current job until none is left.</summary>
     private void TakeChunks()
