@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using LLama;
 using LLama.Native;
 
@@ -54,7 +55,7 @@ internal sealed class LlamaCppEngine : IEngine
         }
         var clock = Stopwatch.StartNew();
         Decode(context, batch);
-        int token = ArgMax(context.GetLogitsIth(prompt.Length - 1)[..VocabSize]);
+        int token = TensorPrimitives.IndexOfMax<float>(context.GetLogitsIth(prompt.Length - 1)[..VocabSize]);
         double promptSeconds = clock.Elapsed.TotalSeconds;
         clock.Restart();
         for (int i = 0; i < generate; i++)
@@ -62,7 +63,7 @@ internal sealed class LlamaCppEngine : IEngine
             batch.Clear();
             batch.Add((LLamaToken)token, prompt.Length + i, LLamaSeqId.Zero, true);
             Decode(context, batch);
-            token = ArgMax(context.GetLogitsIth(0)[..VocabSize]);
+            token = TensorPrimitives.IndexOfMax<float>(context.GetLogitsIth(0)[..VocabSize]);
         }
         return new Measurement(prompt.Length, promptSeconds, generate, clock.Elapsed.TotalSeconds);
     }
@@ -76,18 +77,5 @@ internal sealed class LlamaCppEngine : IEngine
         {
             throw new InvalidOperationException($"llama_decode failed: {result}");
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-        return best;
     }
 }

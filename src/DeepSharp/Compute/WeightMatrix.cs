@@ -204,10 +204,7 @@ public sealed unsafe partial class WeightMatrix
 
         public void Set(WeightMatrix matrix, byte* prepared, int preparedBytes, int count, float* output, WorkSplit split)
         {
-            _matrix = matrix;
-            _prepared = prepared;
-            _preparedBytes = preparedBytes;
-            _count = count;
+            Bind(matrix, prepared, preparedBytes, count);
             _output = output;
             _split = split;
             _input = null;
@@ -216,12 +213,17 @@ public sealed unsafe partial class WeightMatrix
         /// <summary>The next run converts the activation rows instead of multiplying.</summary>
         public void SetPrepare(WeightMatrix matrix, float* input, byte* prepared, int preparedBytes, int count, int chunks)
         {
-            _matrix = matrix;
+            Bind(matrix, prepared, preparedBytes, count);
             _input = input;
+            _prepareChunks = chunks;
+        }
+
+        private void Bind(WeightMatrix matrix, byte* prepared, int preparedBytes, int count)
+        {
+            _matrix = matrix;
             _prepared = prepared;
             _preparedBytes = preparedBytes;
             _count = count;
-            _prepareChunks = chunks;
         }
 
         public void Clear()
