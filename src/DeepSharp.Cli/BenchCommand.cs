@@ -2,44 +2,54 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
+using System.Text.Json;
 using DeepSharp.Compute;
 using DeepSharp.Models;
 
 namespace DeepSharp.Cli;
 
 /// <summary>
-/// <c>deepsharp bench MODEL [--prompt N] [--tokens N] [--context N] [--fill] [--threads N] [--kv-f32]</c>: prompt and
-/// decode speed, weight bytes read per decoded token, experts chosen, KV-cache size and the process's memory. With
-/// <c>--fill</c> the cache is filled to the end of the context (the prompt's cached rows repeated) and decoding
-/// happens there, so every position is resident and attended to.
+/// <c>deepsharp bench MODEL [--prompt N] [--gen M] [--threads T] [--repetitions R] [--json] [--context N] [--fill]
+/// [--batch B] [--kv-f32]</c>: prompt (prefill) and decode speed as the median of repetitions after one warm-up,
+/// time to first token, weight bytes read per decoded token, experts chosen, KV-cache size, collections during
+/// decoding and the process's memory. <c>--tokens</c> is an alias of <c>--gen</c>. With <c>--fill</c> the cache
+/// is filled to the end of the context (the prompt's cached rows repeated) before decoding, so every position is
+/// resident and attended to. With <c>--json</c> the result is one JSON object on standard output.
 /// </summary>
 internal static class BenchCommand
 {
     public static Command Create()
     {
         var model = new Argument<string>("model") { Description = "Path to a GGUF file" };
-        var prompt = new Option<int>("--prompt") { Description = "Prompt tokens, evaluated in batches of 64", DefaultValueFactory = _ => 16 };
-        var tokens = new Option<int>("--tokens") { Description = "Tokens to decode one at a time (greedy)", DefaultValueFactory = _ => 8 };
-        var context = new Option<int>("--context") { Description = "Positions to allocate in the KV cache (default: prompt + tokens)" };
+        var prompt = new Option<int>("--prompt") { Description = "Prompt tokens (random ids), evaluated in batches of --batch", DefaultValueFactory = _ => 512 };
+        var gen = new Option<int>("--gen", "--tokens") { Description = "Tokens to decode one at a time (greedy)", DefaultValueFactory = _ => 128 };
+        var context = new Option<int>("--context") { Description = "Positions to allocate in the KV cache (default: prompt + gen)" };
         var fill = new Option<bool>("--fill") { Description = "Fill the cache up to the end of the context before decoding" };
         var threads = new Option<int>("--threads") { Description = "Worker threads (default: all processors)" };
+        var repetitions = new Option<int>("--repetitions") { Description = "Measured repetitions (after one warm-up); speeds are their medians", DefaultValueFactory = _ => 3 };
+        var batch = new Option<int>("--batch") { Description = "Prompt tokens per forward pass", DefaultValueFactory = _ => 512 };
         var kvF32 = new Option<bool>("--kv-f32") { Description = "Keep the KV cache in F32 instead of F16" };
-        var command = new Command("bench", "Measure prompt and decode speed, weight bytes read per token and memory")
+        var json = new Option<bool>("--json") { Description = "Write one JSON object instead of text" };
+        var command = new Command("bench", "Measure prompt and decode speed, time to first token, weight bytes read per token and memory")
         {
-            model, prompt, tokens, context, fill, threads, kvF32,
+            model, prompt, gen, context, fill, threads, repetitions, batch, kvF32, json,
         };
         command.SetAction(r => CliErrors.Guard(() => Run(
-            new Settings(r.GetValue(model)!, r.GetValue(prompt), r.GetValue(tokens), r.GetValue(context), r.GetValue(fill), r.GetValue(threads), r.GetValue(kvF32)),
+            new Settings(r.GetValue(model)!, r.GetValue(prompt), r.GetValue(gen), r.GetValue(context), r.GetValue(fill), r.GetValue(threads), r.GetValue(kvF32))
+            {
+                Repetitions = r.GetValue(repetitions), Batch = r.GetValue(batch), Json = r.GetValue(json),
+            },
             Console.Out)));
         return command;
     }
 
     public static int Run(Settings s, TextWriter o)
     {
-        if (s.Prompt < 1 || s.Tokens < 1)
+        if (s.Prompt < 1 || s.Tokens < 1 || s.Repetitions < 1 || s.Batch < 1)
         {
-            throw new ArgumentException("--prompt and --tokens must be at least 1");
+            throw new ArgumentException("--prompt, --gen, --repetitions and --batch must be at least 1");
         }
+        var text = s.Json ? TextWriter.Null : o;
         var clock = Stopwatch.StartNew();
         using var model = TransformerModel.Load(s.Model);
         var c = model.Config;
@@ -48,59 +58,111 @@ internal static class BenchCommand
         {
             throw new ArgumentException($"--context {contextLength} exceeds the model's trained context {c.ContextLength}");
         }
-        o.WriteLine($"model:    {Path.GetFileName(s.Model)}: {c.Architecture.ToGgufName()}, {c.LayerCount} layers, {Gib(new FileInfo(s.Model).Length)} on disk, loaded in {Seconds(clock)}");
-        o.WriteLine($"memory:   {ProcessMemory.Read()} after loading");
+        double loadSeconds = clock.Elapsed.TotalSeconds;
+        text.WriteLine($"model:    {Path.GetFileName(s.Model)}: {c.Architecture.ToGgufName()}, {c.LayerCount} layers, {Gib(new FileInfo(s.Model).Length)} on disk, loaded in {Seconds(loadSeconds)}");
+        text.WriteLine($"memory:   {ProcessMemory.Read()} after loading");
 
         var kvType = s.KvF32 ? KvCacheType.F32 : KvCacheType.F16;
         var cache = model.CreateCache(contextLength, kvType);
-        o.WriteLine($"KV cache: {contextLength} positions × {cache.Bytes / contextLength:N0} B = {Gib(cache.Bytes)} ({kvType})");
+        text.WriteLine($"KV cache: {contextLength} positions × {cache.Bytes / contextLength:N0} B = {Gib(cache.Bytes)} ({kvType})");
 
-        using var pool = new ComputePool(s.Threads > 0 ? s.Threads : Environment.ProcessorCount);
+        int threadCount = s.Threads > 0 ? s.Threads : Environment.ProcessorCount;
+        using var pool = new ComputePool(threadCount);
         var meter = new ForwardMeter();
-        var context = new ForwardContext(new Workspace(), pool) { Meter = meter };
-        var logits = new float[model.VocabSize];
-        var random = new Random(1);
-        int[] promptTokens = Enumerable.Range(0, s.Prompt).Select(_ => random.Next(model.VocabSize)).ToArray();
+        // Only decoding is metered: the bytes and experts per token are those of one decode step.
+        var prefillContext = new ForwardContext(new Workspace(), pool);
+        var run = new Runner(model, cache, prefillContext, prefillContext with { Meter = meter }, s, contextLength);
 
-        clock.Restart();
-        for (int start = 0; start < s.Prompt; start += 64)
-        {
-            int n = Math.Min(64, s.Prompt - start);
-            model.Forward(context, promptTokens.AsSpan(start, n), start, cache, allPositions: false, logits);
-        }
-        double promptSeconds = clock.Elapsed.TotalSeconds;
-        o.WriteLine($"prompt:   {s.Prompt} tokens in {promptSeconds:0.00} s = {s.Prompt / promptSeconds:0.00} tokens/s");
-
-        int position = s.Prompt;
-        if (s.Fill)
-        {
-            position = contextLength - s.Tokens;
-            clock.Restart();
-            Repeat(cache, s.Prompt, position);
-            o.WriteLine($"filled:   positions {s.Prompt}..{position - 1} with the prompt's cached rows in {Seconds(clock)}");
-        }
-        o.WriteLine($"memory:   {ProcessMemory.Read()} with {position} positions cached");
-
+        var warmUp = run.Once(text, warmUp: true);
+        text.WriteLine($"warm-up:  prompt {warmUp.PrefillPerSecond:0.00} tokens/s, decode {warmUp.DecodePerSecond:0.00} tokens/s (not counted)");
+        var results = new List<Repetition>();
         meter.Reset();
-        clock.Restart();
-        int token = TensorPrimitives.IndexOfMax<float>(logits);
-        for (int i = 0; i < s.Tokens; i++)
+        for (int r = 0; r < s.Repetitions; r++)
         {
-            model.Forward(context, [token], position + i, cache, allPositions: false, logits);
-            token = TensorPrimitives.IndexOfMax<float>(logits);
+            var result = run.Once(text, warmUp: false);
+            results.Add(result);
+            text.WriteLine($"run {r + 1}:    prompt {s.Prompt} tokens {result.PrefillPerSecond:0.00} tokens/s, first token after {result.FirstTokenSeconds * 1000:0} ms, " +
+                $"decode {s.Tokens} tokens at positions {result.DecodeStart}..{result.DecodeStart + s.Tokens - 1} {result.DecodePerSecond:0.00} tokens/s, {result.Collections} collections while decoding");
         }
-        double decodeSeconds = clock.Elapsed.TotalSeconds;
-        o.WriteLine($"decode:   {s.Tokens} tokens at positions {position}..{position + s.Tokens - 1} in {decodeSeconds:0.00} s = {s.Tokens / decodeSeconds:0.00} tokens/s");
-        o.WriteLine($"weights:  {Gib(meter.WeightBytes / s.Tokens)} read per token ({meter.WeightBytes / s.Tokens:N0} B)");
+        var summary = new Summary(
+            Median(results.Select(x => x.PrefillPerSecond)), Median(results.Select(x => x.DecodePerSecond)), Median(results.Select(x => x.FirstTokenSeconds)),
+            meter.WeightBytes / ((long)s.Tokens * s.Repetitions), ProcessMemory.Read(), PeakWorkingSet());
+        text.WriteLine($"prompt:   {summary.PrefillPerSecond:0.00} tokens/s (median of {s.Repetitions}, batches of {Math.Min(s.Batch, s.Prompt)})");
+        text.WriteLine($"first:    {summary.FirstTokenSeconds * 1000:0} ms to the first token (median)");
+        text.WriteLine($"decode:   {summary.DecodePerSecond:0.00} tokens/s (median of {s.Repetitions})");
+        text.WriteLine($"weights:  {Gib(summary.WeightBytesPerToken)} read per token ({summary.WeightBytesPerToken:N0} B)");
         var experts = meter.ExpertSelections();
         if (experts.Count > 0)
         {
-            double perLayer = experts.Values.Average(counts => counts.Sum()) / s.Tokens;
+            int decoded = s.Tokens * s.Repetitions;
+            double perLayer = experts.Values.Average(counts => counts.Sum()) / decoded;
             int distinct = experts.Values.Sum(counts => counts.Count(n => n > 0));
-            o.WriteLine($"experts:  {perLayer:0.##} chosen per token in each of {experts.Count} MoE layers; {distinct} distinct (layer, expert) pairs over {s.Tokens} tokens");
+            text.WriteLine($"experts:  {perLayer:0.##} chosen per token in each of {experts.Count} MoE layers; {distinct} distinct (layer, expert) pairs over {decoded} tokens");
         }
-        o.WriteLine($"memory:   {ProcessMemory.Read()} at the end");
+        text.WriteLine($"memory:   {summary.Memory} at the end; peak working set {Gib(summary.PeakWorkingSet)}, private {Gib(summary.PrivateBytes)}");
+        if (s.Json)
+        {
+            WriteJson(o, s, model, threadCount, loadSeconds, cache.Bytes, results, summary);
+        }
         return 0;
+    }
+
+    private static void WriteJson(TextWriter o, Settings s, TransformerModel model, int threads, double loadSeconds, long cacheBytes, List<Repetition> results, Summary summary)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("model", Path.GetFileName(s.Model));
+            w.WriteString("architecture", model.Config.Architecture.ToGgufName());
+            w.WriteNumber("threads", threads);
+            w.WriteNumber("prompt_tokens", s.Prompt);
+            w.WriteNumber("gen_tokens", s.Tokens);
+            w.WriteNumber("batch", Math.Min(s.Batch, s.Prompt));
+            w.WriteNumber("repetitions", s.Repetitions);
+            w.WriteString("kv_cache_type", s.KvF32 ? "F32" : "F16");
+            w.WriteNumber("prefill_tokens_per_second", summary.PrefillPerSecond);
+            w.WriteNumber("decode_tokens_per_second", summary.DecodePerSecond);
+            w.WriteNumber("time_to_first_token_ms", summary.FirstTokenSeconds * 1000);
+            w.WriteNumber("load_seconds", loadSeconds);
+            w.WriteNumber("weight_bytes_per_token", summary.WeightBytesPerToken);
+            w.WriteNumber("kv_cache_bytes", cacheBytes);
+            w.WriteNumber("peak_working_set_bytes", summary.PeakWorkingSet);
+            w.WriteNumber("private_bytes", summary.PrivateBytes);
+            w.WriteNumber("resident_bytes", summary.Memory.Resident);
+            w.WriteStartArray("runs");
+            foreach (var r in results)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("prefill_tokens_per_second", r.PrefillPerSecond);
+                w.WriteNumber("decode_tokens_per_second", r.DecodePerSecond);
+                w.WriteNumber("time_to_first_token_ms", r.FirstTokenSeconds * 1000);
+                w.WriteNumber("decode_collections", r.Collections);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        o.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static long PeakWorkingSet()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PeakWorkingSet64;
+    }
+
+    private static long PrivateBytes()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.PrivateMemorySize64;
     }
 
     /// <summary>Copies the rows of positions 0..<paramref name="source"/>−1 cyclically into positions up to <paramref name="end"/>.</summary>
@@ -120,10 +182,72 @@ internal static class BenchCommand
         }
     }
 
-    private static string Seconds(Stopwatch clock) => clock.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
+    private static string Seconds(double seconds) => seconds.ToString("0.00", CultureInfo.InvariantCulture) + " s";
 
     private static string Gib(long bytes) => (bytes / (double)(1L << 30)).ToString("0.000", CultureInfo.InvariantCulture) + " GiB";
 
-    /// <summary>What <c>bench</c> runs.</summary>
-    internal sealed record Settings(string Model, int Prompt, int Tokens, int Context, bool Fill, int Threads, bool KvF32);
+    /// <summary>What <c>bench</c> runs. <see cref="Tokens"/> is <c>--gen</c>.</summary>
+    internal sealed record Settings(string Model, int Prompt, int Tokens, int Context, bool Fill, int Threads, bool KvF32)
+    {
+        /// <summary>Measured repetitions after the warm-up.</summary>
+        public int Repetitions { get; init; } = 1;
+
+        /// <summary>Prompt tokens per forward pass.</summary>
+        public int Batch { get; init; } = 512;
+
+        /// <summary>Write JSON instead of text.</summary>
+        public bool Json { get; init; }
+    }
+
+    /// <summary>One measured prompt + decode.</summary>
+    private sealed record Repetition(double PrefillPerSecond, double FirstTokenSeconds, double DecodePerSecond, int DecodeStart, int Collections);
+
+    /// <summary>The medians and the memory.</summary>
+    private sealed record Summary(double PrefillPerSecond, double DecodePerSecond, double FirstTokenSeconds, long WeightBytesPerToken, ProcessMemory Memory, long PeakWorkingSet)
+    {
+        public long PrivateBytes { get; } = BenchCommand.PrivateBytes();
+    }
+
+    /// <summary>Runs one prompt and its decoding on the same cache each time (positions are overwritten from 0).</summary>
+    private sealed class Runner(TransformerModel model, KvCache cache, ForwardContext prefillContext, ForwardContext decodeContext, Settings s, int contextLength)
+    {
+        private readonly float[] _logits = new float[model.VocabSize];
+        private readonly int[] _token = new int[1];
+        private int _seed = 1;
+
+        public Repetition Once(TextWriter text, bool warmUp)
+        {
+            var random = new Random(_seed++);
+            int[] prompt = Enumerable.Range(0, s.Prompt).Select(_ => random.Next(model.VocabSize)).ToArray();
+            var clock = Stopwatch.StartNew();
+            for (int start = 0; start < s.Prompt; start += s.Batch)
+            {
+                int n = Math.Min(s.Batch, s.Prompt - start);
+                model.Forward(prefillContext, prompt.AsSpan(start, n), start, cache, allPositions: false, _logits);
+            }
+            double prefill = clock.Elapsed.TotalSeconds;
+            _token[0] = TensorPrimitives.IndexOfMax<float>(_logits);
+            double firstToken = clock.Elapsed.TotalSeconds;
+
+            int position = s.Prompt;
+            if (s.Fill)
+            {
+                position = contextLength - s.Tokens;
+                Repeat(cache, s.Prompt, position);
+                if (warmUp)
+                {
+                    text.WriteLine($"filled:   positions {s.Prompt}..{position - 1} with the prompt's cached rows; {ProcessMemory.Read()}");
+                }
+            }
+            int collections = GC.CollectionCount(0);
+            clock.Restart();
+            for (int i = 0; i < s.Tokens; i++)
+            {
+                model.Forward(decodeContext, _token, position + i, cache, allPositions: false, _logits);
+                _token[0] = TensorPrimitives.IndexOfMax<float>(_logits);
+            }
+            double decode = clock.Elapsed.TotalSeconds;
+            return new Repetition(s.Prompt / prefill, firstToken, s.Tokens / decode, position, GC.CollectionCount(0) - collections);
+        }
+    }
 }

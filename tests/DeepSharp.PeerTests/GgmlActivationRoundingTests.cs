@@ -6,8 +6,9 @@ namespace DeepSharp.PeerTests;
 
 /// <summary>
 /// Our quantized products round activations exactly as ggml's CPU backend does, ties included: a weight row times
-/// an activation row full of exact half steps equals ggml's vec_dot over ggml's own activation conversion. The
-/// reference Q8 quantizer (ties away from zero) gives other codes on such rows, which the same bound detects.
+/// an activation row full of exact half steps equals ggml's vec_dot over ggml's own activation conversion, and
+/// <see cref="QuantFormats.QuantizeActivations"/> writes ggml's bytes. The reference Q8 quantizer (ties away from
+/// zero) gives other codes on such rows, which the same bound detects.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class GgmlActivationRoundingTests
@@ -43,8 +44,11 @@ public sealed class GgmlActivationRoundingTests
             var ours = new float[matrix.Rows];
             matrix.MatMul(x, 1, ours, ComputePool.Shared);
             var theirs = ggml.QuantizeActivations(format.DotType, x, format.ActivationBytes(n));
+            var activations = new byte[theirs.Length];
+            format.QuantizeActivations(x, activations);
+            Assert.Equal(theirs, activations);
             var reference = new byte[theirs.Length];
-            format.QuantizeActivations(x, reference);
+            QuantFormats.Get(format.DotType).Quantize(x, reference);
             for (int r = 0; r < matrix.Rows; r++)
             {
                 var row = file.GetBytes(tensor).Slice(r * tensor.RowBytes, (int)tensor.RowBytes);

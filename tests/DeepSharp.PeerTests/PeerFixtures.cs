@@ -7,7 +7,13 @@ namespace DeepSharp.PeerTests;
 /// <summary>Fixture files shared by the peer tests, written once per test run into a temp folder.</summary>
 internal static class PeerFixtures
 {
-    private static readonly Lazy<TempDirectory> s_dir = new(() => new TempDirectory());
+    // Deleted when the test process exits: every run writes about a gigabyte of fixtures, and a static is never disposed.
+    private static readonly Lazy<TempDirectory> s_dir = new(() =>
+    {
+        var dir = new TempDirectory();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => dir.Dispose();
+        return dir;
+    });
     private static readonly Dictionary<string, string> s_paths = new();
 
     /// <summary>

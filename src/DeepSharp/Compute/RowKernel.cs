@@ -9,7 +9,7 @@ namespace DeepSharp.Compute;
 /// the type the weight type is paired with (F16 activations for F16 weights, Q8 blocks for quantized ones) and
 /// then dotted with every weight row, so results match llama.cpp's to rounding.
 /// </summary>
-internal abstract class RowKernel
+internal abstract unsafe class RowKernel
 {
     private static readonly ConcurrentDictionary<GgmlType, RowKernel> s_quantized = new();
 
@@ -38,6 +38,26 @@ internal abstract class RowKernel
 
     /// <summary>The dot product of one stored weight row with a prepared activation row.</summary>
     public abstract float Dot(ReadOnlySpan<byte> weightRow, ReadOnlySpan<byte> prepared, int columns);
+
+    /// <summary>
+    /// A tile of a matrix product: <c>destination[t·destinationStride + r]</c> = weight row r · prepared row t for
+    /// <paramref name="rowCount"/> weight rows (<paramref name="rowBytes"/> apart) and <paramref name="activationCount"/>
+    /// prepared rows (<paramref name="preparedBytes"/> apart). This default dots row by row; the block formats override
+    /// it with their tile kernels, which decode each weight block once for several activation rows.
+    /// </summary>
+    public virtual void Tile(
+        byte* weights, long rowBytes, int rowCount, byte* prepared, int preparedBytes, int activationCount, int columns,
+        float* destination, int destinationStride)
+    {
+        for (int r = 0; r < rowCount; r++)
+        {
+            var row = new ReadOnlySpan<byte>(weights + r * rowBytes, (int)rowBytes);
+            for (int t = 0; t < activationCount; t++)
+            {
+                destination[(long)t * destinationStride + r] = Dot(row, new ReadOnlySpan<byte>(prepared + (long)t * preparedBytes, preparedBytes), columns);
+            }
+        }
+    }
 
     /// <summary>Decodes one stored row to floats.</summary>
     public abstract void Dequantize(ReadOnlySpan<byte> weightRow, Span<float> destination);

@@ -11,6 +11,9 @@ namespace DeepSharp.Compute;
 public sealed unsafe partial class WeightMatrix
 {
     private const long MinWorkPerChunk = 1 << 15; // multiply-adds; below this a thread hand-off costs more than it saves
+    private const long TileRowBytes = 192 << 10; // weight rows of one prefill tile: well inside a 1-2 MiB L2
+    private const int TileActivationBytes = 24 << 10; // prepared activation rows of one tile: half a 48 KiB L1
+    private const int PrepareInParallel = 16; // activation rows from which their conversion is split over the pool too
 
     [ThreadStatic]
     private static byte[]? t_prepared;
@@ -97,34 +100,54 @@ public sealed unsafe partial class WeightMatrix
 
     /// <summary>
     /// <paramref name="output"/>[t, r] = Σ_c W[r, c] · <paramref name="input"/>[t, c] for <paramref name="count"/> activation rows,
-    /// split over the rows of W on <paramref name="pool"/>.
+    /// split over the rows of W on <paramref name="pool"/>. Each activation row is converted once to the weight type's
+    /// partner type; one row (decoding) meets the weights as a matrix-vector product, several rows (a prompt) as
+    /// cache-sized tiles in which each weight block is decoded once for several tokens.
     /// </summary>
     public void MatMul(ReadOnlySpan<float> input, int count, Span<float> output, ComputePool pool)
     {
-        if (input.Length < count * Columns || output.Length < count * Rows)
+        if (count < 0 || input.Length < count * Columns || output.Length < count * Rows)
         {
             throw new ArgumentException($"'{Name}' ({Rows}×{Columns}) cannot multiply {count} rows from {input.Length} inputs into {output.Length} outputs");
+        }
+        if (count == 0)
+        {
+            return;
         }
         int preparedBytes = _kernel.PreparedBytes(Columns);
         int need = preparedBytes * count;
         if (t_prepared is null || t_prepared.Length < need)
         {
-            t_prepared = new byte[need];
+            t_prepared = GC.AllocateUninitializedArray<byte>(need, pinned: true);
         }
-        for (int t = 0; t < count; t++)
-        {
-            _kernel.Prepare(input.Slice(t * Columns, Columns), t_prepared.AsSpan(t * preparedBytes, preparedBytes));
-        }
-        long work = (long)Rows * Columns * count;
-        int chunks = (int)Math.Clamp(work / MinWorkPerChunk, 1, Math.Min(Rows, pool.ThreadCount * 4));
-        fixed (byte* prepared = t_prepared)
+        var prepared = t_prepared;
+        var split = WorkSplit.Rows(Rows, Bytes * count, pool.ThreadCount);
+        fixed (float* x = input)
+        fixed (byte* p = prepared)
         fixed (float* o = output)
         {
             var job = t_job ??= new MatMulJob();
-            job.Set(this, prepared, preparedBytes, count, o, chunks);
+            if (count >= PrepareInParallel)
+            {
+                int chunks = Math.Min(count, pool.ThreadCount * WorkSplit.ChunksPerThread);
+                job.SetPrepare(this, x, p, preparedBytes, count, chunks);
+                try
+                {
+                    pool.Run(job, chunks);
+                }
+                finally
+                {
+                    job.Clear();
+                }
+            }
+            else
+            {
+                Prepare(x, p, preparedBytes, 0, count);
+            }
+            job.Set(this, p, preparedBytes, count, o, split);
             try
             {
-                pool.Run(job, chunks);
+                pool.Run(job, split.Chunks);
             }
             finally
             {
@@ -133,17 +156,37 @@ public sealed unsafe partial class WeightMatrix
         }
     }
 
+    /// <summary>Converts activation rows [first, end) to the weight type's partner type.</summary>
+    private void Prepare(float* input, byte* prepared, int preparedBytes, int first, int end)
+    {
+        for (int t = first; t < end; t++)
+        {
+            _kernel.Prepare(new ReadOnlySpan<float>(input + (long)t * Columns, Columns), new Span<byte>(prepared + (long)t * preparedBytes, preparedBytes));
+        }
+    }
+
     private ReadOnlySpan<byte> StoredRow(int row) => new(_data + row * RowBytes, (int)RowBytes);
 
-    /// <summary>Rows [start, end) of W against every prepared activation row.</summary>
+    /// <summary>
+    /// Rows [start, end) of W against every prepared activation row. With several activation rows the rows go in blocks
+    /// that stay in the L2 cache while groups of activation rows small enough for the L1 cache pass over them.
+    /// </summary>
     private void MultiplyRows(int start, int end, byte* prepared, int preparedBytes, int count, float* output)
     {
-        for (int r = start; r < end; r++)
+        if (count == 1)
         {
-            var weights = StoredRow(r);
-            for (int t = 0; t < count; t++)
+            _kernel.Tile(_data + start * RowBytes, RowBytes, end - start, prepared, preparedBytes, 1, Columns, output + start, Rows);
+            return;
+        }
+        int rowBlock = (int)Math.Clamp(TileRowBytes / RowBytes, 4, 256);
+        int tokenBlock = Math.Clamp(TileActivationBytes / preparedBytes / 4 * 4, 4, 64);
+        for (int r = start; r < end; r += rowBlock)
+        {
+            int rows = Math.Min(rowBlock, end - r);
+            for (int t = 0; t < count; t += tokenBlock)
             {
-                output[(long)t * Rows + r] = _kernel.Dot(weights, new ReadOnlySpan<byte>(prepared + (long)t * preparedBytes, preparedBytes), Columns);
+                _kernel.Tile(_data + r * RowBytes, RowBytes, rows, prepared + (long)t * preparedBytes, preparedBytes, Math.Min(tokenBlock, count - t), Columns,
+                    output + (long)t * Rows + r, Rows);
             }
         }
     }
@@ -155,16 +198,32 @@ public sealed unsafe partial class WeightMatrix
         private int _preparedBytes;
         private int _count;
         private float* _output;
-        private int _chunks;
+        private WorkSplit _split;
+        private float* _input;
+        private int _prepareChunks;
 
-        public void Set(WeightMatrix matrix, byte* prepared, int preparedBytes, int count, float* output, int chunks)
+        public void Set(WeightMatrix matrix, byte* prepared, int preparedBytes, int count, float* output, WorkSplit split)
+        {
+            Bind(matrix, prepared, preparedBytes, count);
+            _output = output;
+            _split = split;
+            _input = null;
+        }
+
+        /// <summary>The next run converts the activation rows instead of multiplying.</summary>
+        public void SetPrepare(WeightMatrix matrix, float* input, byte* prepared, int preparedBytes, int count, int chunks)
+        {
+            Bind(matrix, prepared, preparedBytes, count);
+            _input = input;
+            _prepareChunks = chunks;
+        }
+
+        private void Bind(WeightMatrix matrix, byte* prepared, int preparedBytes, int count)
         {
             _matrix = matrix;
             _prepared = prepared;
             _preparedBytes = preparedBytes;
             _count = count;
-            _output = output;
-            _chunks = chunks;
         }
 
         public void Clear()
@@ -172,14 +231,18 @@ public sealed unsafe partial class WeightMatrix
             _matrix = null;
             _prepared = null;
             _output = null;
+            _input = null;
         }
 
         public void Execute(int chunk)
         {
-            var m = _matrix!;
-            int start = (int)((long)m.Rows * chunk / _chunks);
-            int end = (int)((long)m.Rows * (chunk + 1) / _chunks);
-            m.MultiplyRows(start, end, _prepared, _preparedBytes, _count, _output);
+            if (_input is not null)
+            {
+                _matrix!.Prepare(_input, _prepared, _preparedBytes, (int)((long)_count * chunk / _prepareChunks), (int)((long)_count * (chunk + 1) / _prepareChunks));
+                return;
+            }
+            var (start, end) = _split.Range(chunk);
+            _matrix!.MultiplyRows(start, end, _prepared, _preparedBytes, _count, _output);
         }
     }
 }

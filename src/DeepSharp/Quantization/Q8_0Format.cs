@@ -23,10 +23,11 @@ internal sealed class Q8_0Format : BlockQuantFormat
         MemoryMarshal.Cast<byte, sbyte>(block.Slice(offset, 32));
 
     /// <summary>
-    /// llama.cpp's reference Q8 rounding of 32 values: <c>d = max|x|/127</c>, codes <c>round(x/d)</c> with halves
-    /// away from zero (computed as <c>x·(1/d)</c>); returns the code sum and the unrounded <c>d</c>.
+    /// Q8 codes of 32 values, <c>d = max|x|/127</c>, by <paramref name="rounding"/>: the reference computes
+    /// <c>x·(1/d)</c> and rounds halves away from zero; the activation rule computes <c>x·(127/max|x|)</c> and rounds
+    /// halves to even. Returns the code sum and the unrounded <c>d</c>.
     /// </summary>
-    internal static int QuantizeCodes(ReadOnlySpan<float> x, Span<byte> codes, out float d)
+    internal static int QuantizeCodes(ReadOnlySpan<float> x, Span<byte> codes, out float d, Q8Rounding rounding = Q8Rounding.Reference)
     {
         float amax = 0;
         foreach (float v in x)
@@ -34,11 +35,12 @@ internal sealed class Q8_0Format : BlockQuantFormat
             amax = MathF.Max(amax, MathF.Abs(v));
         }
         d = amax / 127;
-        float id = d != 0 ? 1 / d : 0;
+        float id = Multiplier(amax, d, rounding);
+        var mode = rounding == Q8Rounding.Reference ? MidpointRounding.AwayFromZero : MidpointRounding.ToEven;
         int sum = 0;
         for (int j = 0; j < x.Length; j++)
         {
-            int q = (int)MathF.Round(x[j] * id, MidpointRounding.AwayFromZero);
+            int q = (int)MathF.Round(x[j] * id, mode);
             codes[j] = (byte)(sbyte)q;
             sum += q;
         }
@@ -46,21 +48,26 @@ internal sealed class Q8_0Format : BlockQuantFormat
     }
 
     /// <summary>
-    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> on <paramref name="path"/>: every SIMD
-    /// path runs <see cref="QuantizeCodesSimd"/>, which writes the same bytes and returns the same sum and <c>d</c>.
+    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float, Q8Rounding)"/> on <paramref name="path"/>:
+    /// every SIMD path runs <see cref="QuantizeCodesSimd"/>, which writes the same bytes and returns the same sum and <c>d</c>.
     /// </summary>
-    internal static int QuantizeCodes(KernelPath path, ReadOnlySpan<float> x, Span<byte> codes, out float d) =>
-        path == KernelPath.Scalar ? QuantizeCodes(x, codes, out d) : QuantizeCodesSimd(x, codes, out d);
+    internal static int QuantizeCodes(KernelPath path, ReadOnlySpan<float> x, Span<byte> codes, out float d, Q8Rounding rounding = Q8Rounding.Reference) =>
+        path == KernelPath.Scalar ? QuantizeCodes(x, codes, out d, rounding) : QuantizeCodesSimd(x, codes, out d, rounding);
+
+    /// <summary>What a value is multiplied by before rounding: <c>1/d</c> (reference) or <c>127/max</c> (activations), 0 for a zero block.</summary>
+    private static float Multiplier(float amax, float d, Q8Rounding rounding) => rounding == Q8Rounding.Reference
+        ? (d != 0 ? 1 / d : 0)
+        : (amax != 0 ? 127f / amax : 0);
 
     /// <summary>
-    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float)"/> for 32 values in 128-bit registers
-    /// (portable; activation rows are small next to the weights, so wider registers would buy little). The same
-    /// float operations lane by lane: <c>max|x|</c> with <c>Vector128.Max</c>, which is IEEE maximum and
-    /// NaN-propagating like <see cref="MathF.Max(float, float)"/> (a maximum is exact in any order); codes
-    /// <c>x·(1/d)</c> rounded half away from zero by <see cref="RoundAway"/>, then narrowed int → short → byte,
-    /// which keeps the low byte as the reference's cast does.
+    /// <see cref="QuantizeCodes(ReadOnlySpan{float}, Span{byte}, out float, Q8Rounding)"/> for 32 values in 128-bit
+    /// registers (portable; activation rows are small next to the weights, so wider registers would buy little). The
+    /// same float operations lane by lane: <c>max|x|</c> with <c>Vector128.Max</c>, which is IEEE maximum and
+    /// NaN-propagating like <see cref="MathF.Max(float, float)"/> (a maximum is exact in any order); codes rounded
+    /// half away from zero by <see cref="RoundAway"/> or half to even by <see cref="Vector128.Round(Vector128{float})"/>,
+    /// then narrowed int → short → byte, which keeps the low byte as the reference's cast does.
     /// </summary>
-    private static int QuantizeCodesSimd(ReadOnlySpan<float> x, Span<byte> codes, out float d)
+    private static int QuantizeCodesSimd(ReadOnlySpan<float> x, Span<byte> codes, out float d, Q8Rounding rounding)
     {
         ref float source = ref MemoryMarshal.GetReference(x);
         var lanes = Vector128<float>.Zero;
@@ -74,20 +81,25 @@ internal sealed class Q8_0Format : BlockQuantFormat
             amax = MathF.Max(amax, lanes.GetElement(i));
         }
         d = amax / 127;
-        var id = Vector128.Create(d != 0 ? 1 / d : 0);
+        var id = Vector128.Create(Multiplier(amax, d, rounding));
+        bool away = rounding == Q8Rounding.Reference;
         var sum = Vector128<int>.Zero;
         ref byte target = ref MemoryMarshal.GetReference(codes);
         for (int i = 0; i < 32; i += 16)
         {
-            var q0 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i) * id);
-            var q1 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i + 4) * id);
-            var q2 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i + 8) * id);
-            var q3 = RoundAway(Vector128.LoadUnsafe(ref source, (nuint)i + 12) * id);
+            var q0 = Round(Vector128.LoadUnsafe(ref source, (nuint)i) * id, away);
+            var q1 = Round(Vector128.LoadUnsafe(ref source, (nuint)i + 4) * id, away);
+            var q2 = Round(Vector128.LoadUnsafe(ref source, (nuint)i + 8) * id, away);
+            var q3 = Round(Vector128.LoadUnsafe(ref source, (nuint)i + 12) * id, away);
             Vector128.Narrow(Vector128.Narrow(q0, q1), Vector128.Narrow(q2, q3)).AsByte().StoreUnsafe(ref target, (nuint)i);
             sum += (q0 + q1) + (q2 + q3);
         }
         return Vector128.Sum(sum);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Round(Vector128<float> v, bool away) =>
+        away ? RoundAway(v) : Vector128.ConvertToInt32(Vector128.Round(v));
 
     /// <summary>
     /// <c>(int)MathF.Round(v, MidpointRounding.AwayFromZero)</c> lane by lane, exactly: the truncation and the
@@ -100,6 +112,16 @@ internal sealed class Q8_0Format : BlockQuantFormat
         var whole = Vector128.Truncate(v);
         var up = Vector128.GreaterThanOrEqual(Vector128.Abs(v - whole), Vector128.Create(0.5f));
         return Vector128.ConvertToInt32(whole + (up & Vector128.CopySign(Vector128<float>.One, v)));
+    }
+
+    /// <summary>
+    /// One Q8_0 activation block as llama.cpp's x86 CPU backend writes it before a product
+    /// (<see cref="Q8Rounding.Activation"/>); <see cref="ActivationQuantizer"/> calls this.
+    /// </summary>
+    internal static void QuantizeActivationBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block)
+    {
+        QuantizeCodes(path, x, block.Slice(2, 32), out float d, Q8Rounding.Activation);
+        Fp16.Write(block, 0, (Half)d);
     }
 
     protected override void DequantizeBlock(ReadOnlySpan<byte> block, Span<float> y)

@@ -26,9 +26,16 @@ internal sealed class Q8_1Format : BlockQuantFormat
 
     protected override void QuantizeBlock(ReadOnlySpan<float> x, Span<byte> block) => QuantizeBlock(KernelPath.Scalar, x, block);
 
-    protected override void QuantizeBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block)
+    protected override void QuantizeBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block) =>
+        QuantizeBlock(path, x, block, Q8Rounding.Reference);
+
+    /// <summary>One Q8_1 activation block as llama.cpp's x86 CPU backend writes it (<see cref="Q8Rounding.Activation"/>).</summary>
+    internal static void QuantizeActivationBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block) =>
+        QuantizeBlock(path, x, block, Q8Rounding.Activation);
+
+    private static void QuantizeBlock(KernelPath path, ReadOnlySpan<float> x, Span<byte> block, Q8Rounding rounding)
     {
-        int sum = Q8_0Format.QuantizeCodes(path, x, block.Slice(4, 32), out float d);
+        int sum = Q8_0Format.QuantizeCodes(path, x, block.Slice(4, 32), out float d, rounding);
         Fp16.Write(block, 0, (Half)d);
         Fp16.Write(block, 2, (Half)(sum * d));
     }

@@ -38,12 +38,17 @@ public static class QuantFormats
     /// <summary>Bytes an activation row of <paramref name="elements"/> takes in <paramref name="format"/>'s dot type.</summary>
     public static int ActivationBytes(this IQuantFormat format, int elements) => Get(format.DotType).RowBytes(elements);
 
-    /// <summary>Converts an F32 activation row to <paramref name="format"/>'s <see cref="IQuantFormat.DotType"/>.</summary>
+    /// <summary>
+    /// Converts an F32 activation row to <paramref name="format"/>'s <see cref="IQuantFormat.DotType"/> as llama.cpp's
+    /// x86 CPU backend does before a product: Q8_0 and Q8_1 codes are <c>round(x·(127/max|x|))</c> with halves to
+    /// even (the reference quantizer, <see cref="IQuantFormat.Quantize"/> of the dot type, rounds <c>x·(1/d)</c> with
+    /// halves away from zero); Q8_K and the float types use their format's quantizer.
+    /// </summary>
     /// <param name="format">The weight format the activations will be dotted with.</param>
     /// <param name="source">The activations.</param>
     /// <param name="destination">Exactly <see cref="ActivationBytes"/> bytes.</param>
     public static void QuantizeActivations(this IQuantFormat format, ReadOnlySpan<float> source, Span<byte> destination) =>
-        Get(format.DotType).Quantize(source, destination);
+        ActivationQuantizer.Quantize(KernelPaths.Active, format.DotType, source, destination);
 
     /// <summary>
     /// Convenience for one-off use: the dot product of a weight row with F32 activations, which are first

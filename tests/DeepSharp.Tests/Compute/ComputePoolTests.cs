@@ -47,6 +47,37 @@ public sealed class ComputePoolTests
         Assert.All(job.Runs, n => Assert.Equal(1, n));
     }
 
+    private sealed class SlowJob(int seed) : IChunkJob
+    {
+        private int _active;
+
+        public int Active => Volatile.Read(ref _active);
+
+        public void Execute(int chunk)
+        {
+            Interlocked.Increment(ref _active);
+            // Some chunks outlast the caller's spin, so the caller blocks and a late wake-up could end its wait early.
+            long end = System.Diagnostics.Stopwatch.GetTimestamp() + System.Diagnostics.Stopwatch.Frequency * ((chunk * 7 + seed) % 5 * 60) / 1_000_000;
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < end)
+            {
+                Thread.SpinWait(4);
+            }
+            Interlocked.Decrement(ref _active);
+        }
+    }
+
+    [Fact]
+    public void RunReturnsOnlyWhenNoChunkIsStillRunning()
+    {
+        using var pool = new ComputePool(2);
+        for (int round = 0; round < 400; round++)
+        {
+            var job = new SlowJob(round);
+            pool.Run(job, 2 + round % 3);
+            Assert.Equal(0, job.Active);
+        }
+    }
+
     [Fact]
     public void ConcurrentCallersAreSerialised()
     {

@@ -156,6 +156,31 @@ public sealed unsafe class WeightMatrixTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(GgmlType.Q8_0, 1100, 64, 37)]
+    [InlineData(GgmlType.Q4_K, 300, 512, 21)]
+    [InlineData(GgmlType.Q6_K, 70, 256, 5)]
+    [InlineData(GgmlType.Q5_0, 33, 96, 64)]
+    public void APromptTileEqualsOneTokenAtATime(GgmlType type, int rows, int columns, int tokens)
+    {
+        // Many tokens take the tiled path (row blocks × token blocks, activations converted in parallel); each result
+        // must be the bits the single-token product gives, whatever the tile it fell in.
+        var format = QuantFormats.Get(type);
+        var bytes = new byte[format.RowBytes(rows * columns)];
+        format.Quantize(Random(rows * columns, 3), bytes);
+        var m = new WeightMatrix("q", type, rows, columns, Native(bytes));
+        float[] x = Random(tokens * columns, 4);
+        var tiled = new float[tokens * rows];
+        using var pool = new ComputePool(2);
+        m.MatMul(x, tokens, tiled, pool);
+        var single = new float[rows];
+        for (int t = 0; t < tokens; t++)
+        {
+            m.MatMul(x.AsSpan(t * columns, columns), 1, single, ComputePool.Shared);
+            Assert.Equal(single, tiled.AsSpan(t * rows, rows).ToArray());
+        }
+    }
+
     [Fact]
     public void ThreadCountDoesNotChangeTheResult()
     {

@@ -40,6 +40,44 @@ public sealed class ActivationQuantizerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void QuantizeActivations_WritesTheSameBytesOnEveryPath(GgmlType type, KernelPath path)
+    {
+        var format = QuantFormats.Get(type);
+        foreach (var (name, row) in Rows(format.BlockSize))
+        {
+            var expected = new byte[format.RowBytes(row.Length)];
+            var actual = new byte[expected.Length];
+            ActivationQuantizer.Quantize(KernelPath.Scalar, type, row, expected);
+            ActivationQuantizer.Quantize(path, type, row, actual);
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                Assert.Fail($"{type} activations on {path}, row '{name}': first difference at byte {FirstDifference(expected, actual)}");
+            }
+        }
+    }
+
+    [Fact]
+    public void ActivationRounding_IsLlamaCppsX86Rule()
+    {
+        // With max|x| = 127 the multiplier 127/max is 1, so the codes are x rounded with halves to even (ggml's x86
+        // quantize_row_q8_0 uses _mm256_round_ps with _MM_ROUND_NEAREST), where the reference gives 3, −3, 1, 4.
+        var x = new float[32];
+        x[0] = 127;
+        float[] ties = [2.5f, -2.5f, 0.5f, 3.5f];
+        ties.CopyTo(x, 1);
+        foreach (var (dotType, codesAt) in new[] { (GgmlType.Q8_0, 2), (GgmlType.Q8_1, 4) })
+        {
+            foreach (var path in KernelPaths.Supported)
+            {
+                var block = new byte[QuantFormats.Get(dotType).BlockBytes];
+                ActivationQuantizer.Quantize(path, dotType, x, block);
+                Assert.Equal([127, 2, -2, 0, 4], block.Skip(codesAt).Take(5).Select(b => (int)(sbyte)b));
+            }
+        }
+    }
+
     [Fact]
     public void RoundingRules_AreTheReferenceOnes()
     {

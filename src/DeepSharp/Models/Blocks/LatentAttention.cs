@@ -7,13 +7,14 @@ namespace DeepSharp.Models.Blocks;
 /// Attention of many query heads over one shared cached head: MLA's absorbed form, where every head scores the same
 /// cached rows [latent | rope key] and sums the same latents. Each cached row is read (and widened from F16) once
 /// per token for the scores of all heads and once for their weighted sums, instead of once per head as
-/// <see cref="CausalAttention"/> with one KV head would. The arithmetic is the same (the same dot products, softmax
-/// and F16 roundings in the same order), so the results are identical.
+/// <see cref="CausalAttention"/> with one KV head would. The arithmetic is the same (the same <see cref="AttentionRows"/>
+/// dot products, softmax and F16 roundings in the same order), so the results are identical.
 /// </summary>
 internal static unsafe class LatentAttention
 {
     private const long MinWorkPerChunk = 1 << 15;
     private const int ColumnsPerChunk = 64;
+    private const int RowBlock = 32; // cached rows widened per conversion
 
     [ThreadStatic]
     private static ScoreJob? t_scoreJob;
@@ -58,7 +59,7 @@ internal static unsafe class LatentAttention
                     for (int h = 0; h < heads; h++)
                     {
                         var weights = new Span<float>(s + (long)h * visible, visible);
-                        CausalAttention.Softmax(weights);
+                        AttentionRows.Softmax(weights);
                         if (half)
                         {
                             CausalAttention.RoundToHalf(weights, weights);
@@ -111,13 +112,16 @@ internal static unsafe class LatentAttention
         public void Execute(int chunk)
         {
             int first = (int)((long)_visible * chunk / _chunks), end = (int)((long)_visible * (chunk + 1) / _chunks);
-            var row = Row(_keyWidth);
-            for (int p = first; p < end; p++)
+            var cache = _cache!;
+            var rows = Row(RowBlock * cache.Width);
+            for (int p0 = first; p0 < end; p0 += RowBlock)
             {
-                _cache!.Read(p, 0, row);
+                int n = Math.Min(RowBlock, end - p0);
+                cache.Read(p0, 0, rows[..(n * cache.Width)]);
                 for (int h = 0; h < _heads; h++)
                 {
-                    _scores[(long)h * _visible + p] = TensorPrimitives.Dot(row, new ReadOnlySpan<float>(_q + (long)h * _keyWidth, _keyWidth)) * _scale;
+                    AttentionRows.Scores(new ReadOnlySpan<float>(_q + (long)h * _keyWidth, _keyWidth), rows, cache.Width, n, _scale,
+                        new Span<float>(_scores + (long)h * _visible + p0, n));
                 }
             }
         }
@@ -148,14 +152,18 @@ internal static unsafe class LatentAttention
         public void Execute(int chunk)
         {
             int first = chunk * ColumnsPerChunk, width = Math.Min(ColumnsPerChunk, _valueWidth - first);
-            var slice = Row(width);
-            for (int p = 0; p < _visible; p++)
+            var rows = Row(RowBlock * width);
+            for (int p0 = 0; p0 < _visible; p0 += RowBlock)
             {
-                _cache!.Read(p, first, slice);
+                int n = Math.Min(RowBlock, _visible - p0);
+                for (int p = 0; p < n; p++)
+                {
+                    _cache!.Read(p0 + p, first, rows.Slice(p * width, width));
+                }
                 for (int h = 0; h < _heads; h++)
                 {
-                    var o = new Span<float>(_output + (long)h * _valueWidth + first, width);
-                    TensorPrimitives.MultiplyAdd(slice, _weights[(long)h * _visible + p], o, o);
+                    AttentionRows.AddWeighted(new ReadOnlySpan<float>(_weights + (long)h * _visible + p0, n), rows, width, n,
+                        new Span<float>(_output + (long)h * _valueWidth + first, width));
                 }
             }
         }

@@ -20,6 +20,7 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
         where TActs : struct, IActivationCount
     {
         float sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+        var sums = Vector128<float>.Zero; // four activation rows: lane t is row t's running sum
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
@@ -53,6 +54,18 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
             var d = TBlock.FloatScales(ref block);
+            if (TActs.Count == 4)
+            {
+                var da = Vector128.Create(
+                    Unsafe.ReadUnaligned<float>(ref act0), Unsafe.ReadUnaligned<float>(ref act1),
+                    Unsafe.ReadUnaligned<float>(ref act2), Unsafe.ReadUnaligned<float>(ref act3));
+                sums += SuperBlock.Finish4<TBlock>(
+                    code0.GetLower() + code0.GetUpper(), code1.GetLower() + code1.GetUpper(),
+                    code2.GetLower() + code2.GetUpper(), code3.GetLower() + code3.GetUpper(),
+                    Weighted(sumWeights, ref act0), Weighted(sumWeights, ref act1), Weighted(sumWeights, ref act2), Weighted(sumWeights, ref act3),
+                    d, da);
+                continue;
+            }
             sum0 += Finish(code0, sumWeights, d, ref act0);
             if (TActs.Count > 1)
             {
@@ -67,8 +80,18 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
                 sum3 += Finish(code3, sumWeights, d, ref act3);
             }
         }
+        if (TActs.Count == 4)
+        {
+            (sum0, sum1, sum2, sum3) = (sums.GetElement(0), sums.GetElement(1), sums.GetElement(2), sums.GetElement(3));
+        }
         ActivationResults.Store<TActs>(ref destination, destinationStride, sum0, sum1, sum2, sum3);
     }
+
+    /// <summary>The group sums of <paramref name="act"/> times <paramref name="sumWeights"/>, as 8 ints (nothing for the signed kind).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Weighted(Vector256<short> sumWeights, ref byte act) => TBlock.Kind == SuperBlockKind.Signed
+        ? default
+        : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
 
     /// <summary>The block's float contribution: the 16 code lanes folded to 8, then as in the 256-bit kernel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
