@@ -122,8 +122,11 @@ public sealed class JsonConstraintTests
             "tru", "\\", "\\u00e9", "\\x", "a", "\"a\"", "{\"k\":", "\n", "é", "\u0001");
         piece.Array[0, 14].Select(parts => string.Concat(parts)).Sample(text =>
         {
+            // The scanner ends at the object's closing brace (generation stops there), so whitespace after it is
+            // refused, while System.Text.Json allows it.
+            bool expected = ParsesAsObject(text) && text.TrimEnd(' ', '\t', '\n', '\r').Length == text.Length;
             bool accepted = Scans(text, out bool complete);
-            Assert.Equal(ParsesAsObject(text), accepted && complete);
+            Assert.Equal(expected, accepted && complete);
         }, iter: 20000);
     }
 
