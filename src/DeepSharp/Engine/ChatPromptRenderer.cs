@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using DeepSharp.Chat;
 using DeepSharp.Tokenization;
 
@@ -16,6 +17,7 @@ public sealed class ChatPromptRenderer
     private readonly ChatTemplate _template;
     private readonly Tokenizer _tokenizer;
     private readonly bool _mentionsThink;
+    private readonly bool _argumentsAsObjects;
 
     /// <summary>Creates a renderer for <paramref name="template"/> under <paramref name="tokenizer"/>.</summary>
     public ChatPromptRenderer(ChatTemplate template, Tokenizer tokenizer)
@@ -25,6 +27,7 @@ public sealed class ChatPromptRenderer
         _template = template;
         _tokenizer = tokenizer;
         _mentionsThink = template.Source.Contains(ThinkStart, StringComparison.Ordinal);
+        _argumentsAsObjects = ExpectsArgumentObjects(template.Source);
     }
 
     /// <summary>The template.</summary>
@@ -53,6 +56,7 @@ public sealed class ChatPromptRenderer
             BosToken = vocabulary.BosId is int bos ? vocabulary.GetToken(bos) : null,
             EosToken = vocabulary.EosId is int eos ? vocabulary.GetToken(eos) : null,
             Variables = variables,
+            ToolArgumentsAsObjects = _argumentsAsObjects,
         });
         if (!thinking && _mentionsThink && !text.TrimEnd().EndsWith(ThinkEnd, StringComparison.Ordinal))
         {
@@ -77,6 +81,15 @@ public sealed class ChatPromptRenderer
     }
 
     /// <summary>Ends the prompt with an empty, closed think block so the model answers at once (R1-style templates).</summary>
+    /// <summary>
+    /// Whether a template serialises a tool call's arguments itself (<c>arguments | tojson</c> or <c>| items</c>, as
+    /// Qwen, Llama 3.1 and DeepSeek V3.1 do): Hugging Face callers pass those templates an object, so a past call's
+    /// JSON text must be handed over parsed, or it would be written as one quoted string. Templates that concatenate
+    /// the arguments (R1's) get the text.
+    /// </summary>
+    internal static bool ExpectsArgumentObjects(string templateSource) =>
+        Regex.IsMatch(templateSource, @"arguments['""]?\]?\s*\|\s*(tojson|items)\b");
+
     internal static string CloseThinkBlock(string prompt)
     {
         if (ReasoningParser.PromptOpensReasoning(prompt, ThinkStart, ThinkEnd))
