@@ -63,19 +63,40 @@ internal static class TrainCommand
 
     private static Command Stage(string name)
     {
+        var lr = new Option<double?>("--lr") { Description = "Peak learning rate (default: the recipe's)" };
+        var batch = new Option<int?>("--batch") { Description = "Sequences per step; GRPO: prompts per step (default: the recipe's)" };
+        var task = new Option<string?>("--task") { Description = "SFT or GRPO task (default: the recipe's)" };
+        var kl = new Option<double?>("--kl") { Description = "GRPO: weight of the KL penalty (default: the recipe's)" };
+        var stepReward = new Option<double?>("--step-reward") { Description = "GRPO: weight of the step credit (default: the recipe's)" };
+        var temperature = new Option<double?>("--temperature") { Description = "GRPO: sampling temperature (default: the recipe's)" };
         var command = new Command(name, name == "tokenizer" ? "Train the byte-level BPE tokenizer of the run" : $"Run (or resume) the {name} stage")
         {
-            s_run, s_corpus, s_seed, s_threads, s_steps,
+            s_run, s_corpus, s_seed, s_threads, s_steps, lr, batch, task, kl, stepReward, temperature,
         };
         command.SetAction(r => Guard(() =>
         {
             var o = Options(r);
-            int? steps = r.GetValue(s_steps);
+            StageOptions Tuned(StageOptions s) => s with
+            {
+                Steps = r.GetValue(s_steps) ?? s.Steps,
+                LearningRate = r.GetValue(lr) ?? s.LearningRate,
+                BatchSize = r.GetValue(batch) ?? s.BatchSize,
+            };
             o = name switch
             {
-                "pretrain" => o with { Pretrain = o.Pretrain with { Steps = steps ?? o.Pretrain.Steps } },
-                "sft" => o with { Sft = o.Sft with { Steps = steps ?? o.Sft.Steps } },
-                "grpo" => o with { Grpo = o.Grpo with { Steps = steps ?? o.Grpo.Steps } },
+                "pretrain" => o with { Pretrain = Tuned(o.Pretrain) },
+                "sft" => o with { Sft = Tuned(o.Sft), SftTask = r.GetValue(task) ?? o.SftTask },
+                "grpo" => o with
+                {
+                    Grpo = Tuned(o.Grpo),
+                    GrpoTask = r.GetValue(task) ?? o.GrpoTask,
+                    GrpoSampling = o.GrpoSampling with
+                    {
+                        KlWeight = r.GetValue(kl) ?? o.GrpoSampling.KlWeight,
+                        StepReward = r.GetValue(stepReward) ?? o.GrpoSampling.StepReward,
+                        Temperature = r.GetValue(temperature) ?? o.GrpoSampling.Temperature,
+                    },
+                },
                 _ => o,
             };
             var recipe = new Stages.Recipe(o, Console.Out);

@@ -18,6 +18,9 @@ public sealed record GrpoOptions
     /// <summary>Reward for a well-formed completion, added to 1 for a correct answer.</summary>
     public double FormatReward { get; init; } = 0.1;
 
+    /// <summary>Weight of the step credit (<see cref="DeepSharp.Evaluation.StepCredit"/>): the share of the reference's worked lines the completion writes correctly.</summary>
+    public double StepReward { get; init; }
+
     /// <summary>Steps between greedy evaluations on held-out problems (0 = never).</summary>
     public int EvalEvery { get; init; } = 25;
 

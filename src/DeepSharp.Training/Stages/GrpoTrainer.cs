@@ -45,7 +45,8 @@ public static class GrpoTrainer
                 }
             }
             var grades = completions.Select((c, i) => CompletionGrader.Grade(tokenizer.Decode(c), problems[i / grpo.GroupSize].Answer)).ToList();
-            var rewards = grades.Select(g => g.Reward(grpo.FormatReward)).ToList();
+            var rewards = grades.Select((g, i) => g.Reward(grpo.FormatReward)
+                + (grpo.StepReward > 0 ? grpo.StepReward * StepCredit.Score(g.Reasoning, problems[i / grpo.GroupSize].Reasoning) : 0)).ToList();
             var advantages = GroupAdvantages.Compute(rewards, grpo.GroupSize);
 
             policy.train();
