@@ -44,7 +44,11 @@ internal sealed class ApiMiddleware(RequestDelegate next, ServerState state, ILo
             if (error is null)
             {
                 state.Metrics.RecordCancelled();
-                context.Response.StatusCode = ClientClosedRequest;
+                if (!context.Response.HasStarted)
+                {
+                    // A stream the client left mid-way has sent its status already; setting it again would throw.
+                    context.Response.StatusCode = ClientClosedRequest;
+                }
             }
             else
             {

@@ -1,3 +1,5 @@
+using DeepSharp.Engine;
+using DeepSharp.Inference;
 using System.Text.Json.Nodes;
 
 namespace DeepSharp.Server.Tests;
@@ -16,9 +18,12 @@ public sealed class ChatPageBrowserTests(SharedServer shared)
     {
         Assert.SkipWhen(CdpBrowser.Executable is null, "chromium is not installed (apt-get install chromium); the page test needs a headless browser");
         var ct = TestContext.Current.CancellationToken;
+        // Its own server on a paced engine: unpaced, the whole reply can reach the page in one read on an idle machine.
+        using var engine = TestModel.Load(new EngineOptions { Session = new SessionOptions { ActivationSink = new PacedSteps(10) } });
+        await using var server = await TestModel.StartServerAsync(engine: engine);
         await using var browser = await CdpBrowser.LaunchAsync(ct);
         await browser.SendAsync("Page.enable", cancellationToken: ct);
-        await browser.SendAsync("Page.navigate", new { url = shared.BaseAddress.ToString() }, ct);
+        await browser.SendAsync("Page.navigate", new { url = server.BaseAddress.ToString() }, ct);
         await browser.WaitForAsync("document.readyState === 'complete' && !!document.getElementById('send')", TimeSpan.FromSeconds(20), ct);
         await browser.WaitForAsync("document.getElementById('model').textContent === 'deepsharp-tiny-r1'", TimeSpan.FromSeconds(20), ct);
 
