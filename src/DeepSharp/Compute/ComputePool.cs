@@ -52,6 +52,9 @@ public sealed partial class ComputePool : IDisposable
             _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"DeepSharp compute {i + 1}" };
             _workers[i].Start(i);
         }
+        // The event creates its lock object on its first blocking wait; doing that here keeps decode steps free of
+        // allocations even when the first wait for a worker comes late (a loaded machine).
+        _done.Wait(1);
     }
 
     /// <summary>A process-wide pool with one thread per logical processor.</summary>

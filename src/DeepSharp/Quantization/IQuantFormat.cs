@@ -43,8 +43,9 @@ public interface IQuantFormat
     /// The dot product of <paramref name="count"/> elements of a weight row with an activation row in
     /// <see cref="DotType"/>, computed as llama.cpp's CPU kernels do: integer products of codes per block, scaled
     /// by the block scales, on the <see cref="KernelPaths.Active"/> path. The paths agree on every integer sum;
-    /// K-quants and IQ4_XS give the scalar reference's float bit for bit, the other formats and the float types
-    /// add their floats in another order (see docs/QUANTIZATION.md).
+    /// K-quants and IQ4_XS give the scalar reference's float bit for bit on the 128-bit path; their AVX2 and
+    /// AVX-512 kernels, the other formats and the float types add their floats in another order (see
+    /// docs/QUANTIZATION.md).
     /// </summary>
     /// <param name="weights">Exactly <c>count / BlockSize</c> blocks of this format.</param>
     /// <param name="activations">Exactly the bytes of <paramref name="count"/> elements in <see cref="DotType"/>.</param>

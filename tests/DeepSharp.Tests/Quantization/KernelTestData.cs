@@ -10,9 +10,22 @@ namespace DeepSharp.Tests.Quantization;
 /// </summary>
 internal static class KernelTestData
 {
-    /// <summary>The block formats whose SIMD kernels reproduce the scalar reference bit for bit.</summary>
-    public static readonly GgmlType[] BitExact =
+    /// <summary>The block formats whose 128-bit kernels reproduce the scalar reference bit for bit.</summary>
+    private static readonly GgmlType[] s_bitExact =
         [GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_XS, GgmlType.Q8_1, GgmlType.Q8_K];
+
+    /// <summary>The 256-element formats whose AVX2 and AVX-512 kernels keep float lane sums across blocks.</summary>
+    private static readonly GgmlType[] s_laneAccumulated =
+        [GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K, GgmlType.IQ4_XS];
+
+    /// <summary>
+    /// Whether <paramref name="type"/> on <paramref name="path"/> reproduces the scalar reference bit for bit: the
+    /// K-quants and IQ4_XS do on the 128-bit path, which finishes every block in the reference's float order; their
+    /// wider paths add blocks in float lanes and equal the reference up to rounding.
+    /// </summary>
+    public static bool IsBitExact(GgmlType type, KernelPath path) =>
+        path == KernelPath.Scalar
+        || (s_bitExact.Contains(type) && !(s_laneAccumulated.Contains(type) && path is KernelPath.Avx2 or KernelPath.AvxVnni or KernelPath.Avx512));
 
     /// <summary>Every block format (not the plain float ones).</summary>
     public static IEnumerable<IPathFormat> BlockFormats =>

@@ -2,6 +2,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using DeepSharp.Compute;
 
 namespace DeepSharp.Models.Blocks;
 
@@ -48,10 +49,10 @@ internal static class AttentionRows
                 a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r2, (nuint)c), x, a2);
                 a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r3, (nuint)c), x, a3);
             }
-            scores[p4] = Vector512.Sum(a0) * scale;
-            scores[p4 + 1] = Vector512.Sum(a1) * scale;
-            scores[p4 + 2] = Vector512.Sum(a2) * scale;
-            scores[p4 + 3] = Vector512.Sum(a3) * scale;
+            scores[p4] = LaneSum.Of(a0) * scale;
+            scores[p4 + 1] = LaneSum.Of(a1) * scale;
+            scores[p4 + 2] = LaneSum.Of(a2) * scale;
+            scores[p4 + 3] = LaneSum.Of(a3) * scale;
         }
         for (; p4 < count; p4++)
         {
@@ -61,7 +62,7 @@ internal static class AttentionRows
             {
                 a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref r0, (nuint)c), Vector512.LoadUnsafe(ref q, (nuint)c), a0);
             }
-            scores[p4] = Vector512.Sum(a0) * scale;
+            scores[p4] = LaneSum.Of(a0) * scale;
         }
     }
 

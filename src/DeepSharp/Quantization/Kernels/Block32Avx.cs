@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using DeepSharp.Compute;
 
 namespace DeepSharp.Quantization.Kernels;
 
@@ -48,7 +49,7 @@ internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
                 sum3 = Step(u, v, d * Unsafe.Add(ref actScale, 3 * activationScaleStride), ref Unsafe.Add(ref act, 3 * activationBytes), sum3);
             }
         }
-        ActivationResults.Store<TActs>(ref destination, destinationStride, Vector256.Sum(sum0), Vector256.Sum(sum1), Vector256.Sum(sum2), Vector256.Sum(sum3));
+        ActivationResults.Store<TActs>(ref destination, destinationStride, LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3));
     }
 
     /// <summary>The 32 values (or codes) of one block, element j in byte j.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using DeepSharp.Compute;
 
 namespace DeepSharp.Quantization.Kernels;
 
@@ -73,7 +74,7 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
                 sum3 = Step(u, negative, d * Vector128.CreateScalar(Unsafe.Add(ref actScale, 3 * activationScaleStride)), ref Unsafe.Add(ref act, 3 * activationBytes), 0, sum3);
             }
         }
-        ActivationResults.Store<TActs>(ref destination, destinationStride, Vector512.Sum(sum0), Vector512.Sum(sum1), Vector512.Sum(sum2), Vector512.Sum(sum3));
+        ActivationResults.Store<TActs>(ref destination, destinationStride, LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3));
     }
 
     /// <summary>Two consecutive scales in lanes 0 and 1.</summary>

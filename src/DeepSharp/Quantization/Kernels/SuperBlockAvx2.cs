@@ -16,9 +16,9 @@ namespace DeepSharp.Quantization.Kernels;
 /// offset term.
 /// </para>
 /// <para>
-/// Both are summed across lanes at the end of every block, which yields the scalar reference's two integers
-/// exactly, and <see cref="SuperBlock.Finish{TBlock}(Vector256{int}, Vector256{int}, Vector128{float}, ref byte)"/> evaluates the reference's float expression on them; blocks are
-/// added in order. So the result equals the scalar reference bit for bit. <c>vpdpbusd</c> (AVX-VNNI) would replace
+/// At the end of every block both fold to exact integer halves that enter the row's float lane accumulator
+/// (<see cref="SuperBlock.Accumulate{TBlock}"/>), reduced once per row: the result is the scalar reference's up
+/// to float rounding, and the same bits for a row alone or in a tile of four. <c>vpdpbusd</c> (AVX-VNNI) would replace
 /// <c>vpmaddubsw</c> but not the per-group scale multiply after it, so it would save nothing here.
 /// </para>
 /// </remarks>
@@ -28,7 +28,8 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
     public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
     {
-        float sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+        Vector128<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+        Vector256<float> sum01 = default, sum23 = default; // four activation rows, four lanes each
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
@@ -62,21 +63,32 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
             var d = TBlock.FloatScales(ref block);
-            sum0 += Finish(code0, sumWeights, d, ref act0);
+            if (TActs.Count == 4)
+            {
+                var da = Vector128.Create(
+                    Unsafe.ReadUnaligned<float>(ref act0), Unsafe.ReadUnaligned<float>(ref act1),
+                    Unsafe.ReadUnaligned<float>(ref act2), Unsafe.ReadUnaligned<float>(ref act3));
+                SuperBlock.Accumulate4<TBlock>(ref sum01, ref sum23, code0, code1, code2, code3,
+                    Weighted(sumWeights, ref act0), Weighted(sumWeights, ref act1), Weighted(sumWeights, ref act2), Weighted(sumWeights, ref act3),
+                    d, da);
+                continue;
+            }
+            sum0 = SuperBlock.Accumulate<TBlock>(sum0, code0, Weighted(sumWeights, ref act0), d, ref act0);
             if (TActs.Count > 1)
             {
-                sum1 += Finish(code1, sumWeights, d, ref act1);
+                sum1 = SuperBlock.Accumulate<TBlock>(sum1, code1, Weighted(sumWeights, ref act1), d, ref act1);
             }
             if (TActs.Count > 2)
             {
-                sum2 += Finish(code2, sumWeights, d, ref act2);
-            }
-            if (TActs.Count > 3)
-            {
-                sum3 += Finish(code3, sumWeights, d, ref act3);
+                sum2 = SuperBlock.Accumulate<TBlock>(sum2, code2, Weighted(sumWeights, ref act2), d, ref act2);
             }
         }
-        ActivationResults.Store<TActs>(ref destination, destinationStride, sum0, sum1, sum2, sum3);
+        if (TActs.Count == 4)
+        {
+            (sum0, sum1, sum2, sum3) = (sum01.GetLower(), sum01.GetUpper(), sum23.GetLower(), sum23.GetUpper());
+        }
+        ActivationResults.Store<TActs>(ref destination, destinationStride,
+            SuperBlock.Total(sum0), SuperBlock.Total(sum1), SuperBlock.Total(sum2), SuperBlock.Total(sum3));
     }
 
     /// <summary>The unsigned bytes that enter <c>vpmaddubsw</c>: the codes, or <c>|v|</c> for signed values.</summary>
@@ -99,13 +111,9 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
         return Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes, a), scales);
     }
 
-    /// <summary>The block's float contribution from its code lanes and the activation's group sums.</summary>
+    /// <summary>The group sums of <paramref name="act"/> times <paramref name="sumWeights"/>, as 8 ints (nothing for the signed kind).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Finish(Vector256<int> code, Vector256<short> sumWeights, Vector128<float> scales, ref byte act)
-    {
-        var weighted = TBlock.Kind == SuperBlockKind.Signed
-            ? default
-            : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
-        return SuperBlock.Finish<TBlock>(code, weighted, scales, ref act);
-    }
+    private static Vector256<int> Weighted(Vector256<short> sumWeights, ref byte act) => TBlock.Kind == SuperBlockKind.Signed
+        ? default
+        : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using DeepSharp.Compute;
 
 namespace DeepSharp.Quantization.Kernels;
 
@@ -9,9 +10,14 @@ namespace DeepSharp.Quantization.Kernels;
 /// Lanes: a zmm register holds 64 elements, chunks 2p and 2p + 1 (<see cref="ISuperBlock{TSelf}.Codes512"/>), so the
 /// 32 shorts of <c>vpmaddubsw</c> are pair sums of groups 4p..4p+3, eight shorts each, scaled by
 /// <see cref="SuperBlock.QuarterScales"/>. Signed values take their sign as in <see cref="Block32Avx512{TBlock}"/>
-/// (<c>(a ^ n) − n</c>, n = all ones where v &lt; 0). The block then finishes exactly as in
-/// <see cref="SuperBlockAvx2{TBlock}"/>: per-block integer sums, the reference's float expression, blocks added in
-/// order, so the result equals the scalar reference bit for bit.
+/// (<c>(a ^ n) − n</c>, n = all ones where v &lt; 0).
+/// <para>
+/// Each activation row keeps one float accumulator of 16 lanes: the block's 8 folded code lanes times
+/// <c>d·da</c>, and its 8 minimum (or offset) lanes times <c>−dmin·da</c>, added by one FMA; the lanes are summed
+/// once, when the row ends. Reducing every block to a float in the reference's order instead cost about a fifth
+/// of the kernel's time. The result is the scalar reference's up to float rounding, and a row gives the same bits
+/// alone or in a tile of four, since each row's lanes see the same operations either way.
+/// </para>
 /// </remarks>
 internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     where TBlock : struct, ISuperBlock<TBlock>
@@ -19,8 +25,7 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
     {
-        float sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
-        var sums = Vector128<float>.Zero; // four activation rows: lane t is row t's running sum
+        Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
@@ -54,37 +59,37 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
             var d = TBlock.FloatScales(ref block);
-            if (TActs.Count == 4)
-            {
-                var da = Vector128.Create(
-                    Unsafe.ReadUnaligned<float>(ref act0), Unsafe.ReadUnaligned<float>(ref act1),
-                    Unsafe.ReadUnaligned<float>(ref act2), Unsafe.ReadUnaligned<float>(ref act3));
-                sums += SuperBlock.Finish4<TBlock>(
-                    code0.GetLower() + code0.GetUpper(), code1.GetLower() + code1.GetUpper(),
-                    code2.GetLower() + code2.GetUpper(), code3.GetLower() + code3.GetUpper(),
-                    Weighted(sumWeights, ref act0), Weighted(sumWeights, ref act1), Weighted(sumWeights, ref act2), Weighted(sumWeights, ref act3),
-                    d, da);
-                continue;
-            }
-            sum0 += Finish(code0, sumWeights, d, ref act0);
+            var factors = Vector512.Create(Vector256.Create(d.ToScalar()), Vector256.Create(TBlock.Kind == SuperBlockKind.Affine ? -d.GetElement(1) : 0f));
+            sum0 = Accumulate(sum0, code0, sumWeights, factors, ref act0);
             if (TActs.Count > 1)
             {
-                sum1 += Finish(code1, sumWeights, d, ref act1);
+                sum1 = Accumulate(sum1, code1, sumWeights, factors, ref act1);
             }
             if (TActs.Count > 2)
             {
-                sum2 += Finish(code2, sumWeights, d, ref act2);
+                sum2 = Accumulate(sum2, code2, sumWeights, factors, ref act2);
             }
             if (TActs.Count > 3)
             {
-                sum3 += Finish(code3, sumWeights, d, ref act3);
+                sum3 = Accumulate(sum3, code3, sumWeights, factors, ref act3);
             }
         }
-        if (TActs.Count == 4)
-        {
-            (sum0, sum1, sum2, sum3) = (sums.GetElement(0), sums.GetElement(1), sums.GetElement(2), sums.GetElement(3));
-        }
-        ActivationResults.Store<TActs>(ref destination, destinationStride, sum0, sum1, sum2, sum3);
+        ActivationResults.Store<TActs>(ref destination, destinationStride,
+            LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3));
+    }
+
+    /// <summary>
+    /// Adds one block to a row's accumulator: lanes 0..7 the code lanes folded from 16 (exact integer adds), lanes
+    /// 8..15 the minimum terms (affine) or nothing, the offset term being taken from the code lanes first.
+    /// <paramref name="factors"/> holds <c>d</c> in lanes 0..7 and <c>−dmin</c> (or 0) in lanes 8..15.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Accumulate(Vector512<float> sum, Vector512<int> code, Vector256<short> sumWeights, Vector512<float> factors, ref byte act)
+    {
+        var folded = code.GetLower() + code.GetUpper();
+        var w = Weighted(sumWeights, ref act);
+        var lanes = TBlock.Kind == SuperBlockKind.Offset ? (folded - w).ToVector512Unsafe().WithUpper(default) : folded.ToVector512Unsafe().WithUpper(w);
+        return Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(lanes), factors * Vector512.Create(Unsafe.ReadUnaligned<float>(ref act)), sum);
     }
 
     /// <summary>The group sums of <paramref name="act"/> times <paramref name="sumWeights"/>, as 8 ints (nothing for the signed kind).</summary>
@@ -92,16 +97,6 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     private static Vector256<int> Weighted(Vector256<short> sumWeights, ref byte act) => TBlock.Kind == SuperBlockKind.Signed
         ? default
         : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
-
-    /// <summary>The block's float contribution: the 16 code lanes folded to 8, then as in the 256-bit kernel.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Finish(Vector512<int> code, Vector256<short> sumWeights, Vector128<float> scales, ref byte act)
-    {
-        var weighted = TBlock.Kind == SuperBlockKind.Signed
-            ? default
-            : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
-        return SuperBlock.Finish<TBlock>(code.GetLower() + code.GetUpper(), weighted, scales, ref act);
-    }
 
     /// <summary>
     /// 64 elements' <c>scale_g·Σ v·a</c> in 16 int lanes: <paramref name="magnitudes"/> are the codes or
