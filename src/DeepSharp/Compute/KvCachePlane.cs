@@ -70,6 +70,22 @@ public sealed class KvCachePlane
         }
     }
 
+    /// <summary>
+    /// Positions [<paramref name="first"/>, +<paramref name="count"/>) of an F32 plane in place, <see cref="Width"/>
+    /// values per position.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The plane holds F16 values.</exception>
+    internal ReadOnlySpan<float> Rows(int first, int count)
+    {
+        if (_single is null)
+        {
+            throw new InvalidOperationException("an F16 plane has no float rows to read in place");
+        }
+        CheckPosition(first);
+        CheckPosition(first + count - 1);
+        return _single.AsSpan(first * Width, count * Width);
+    }
+
     /// <summary>The dot product of <paramref name="vector"/> with the stored values at <paramref name="position"/>, <paramref name="offset"/>.</summary>
     public float Dot(int position, int offset, ReadOnlySpan<float> vector, Span<float> scratch)
     {

@@ -20,7 +20,7 @@ namespace DeepSharp.Models.Blocks;
 internal static unsafe class CausalAttention
 {
     private const int TileScoreBytes = 256 << 10;
-    private const int RowBlock = 64; // cached rows widened per conversion
+    private const int RowBlock = 64; // cached rows read per step
 
     [ThreadStatic]
     private static Job? t_job;
@@ -130,16 +130,16 @@ internal static unsafe class CausalAttention
             }
 
             var scores = Scratch(ref t_scores, nq * width);
-            var rows = Scratch(ref t_rows, RowBlock * Math.Max(keys.Width, values.Width));
+            var rows = Scratch(ref t_rows, RowBlock * Math.Max(_keyLength, _valueLength));
             for (int p0 = 0; p0 < width; p0 += RowBlock)
             {
                 int n = Math.Min(RowBlock, width - p0);
-                int stride = ReadRows(keys, p0, n, kvHead * _keyLength, _keyLength, rows, out int offset);
+                var keyRows = ReadRows(keys, p0, n, kvHead * _keyLength, _keyLength, rows, out int stride);
                 // Token t sees p when p ≤ start + t: query i sees rows p0 .. min(p0 + n, start + t + 1).
                 for (int i = Math.Max(0, p0 - _start - t0) * nh; i < nq; i++)
                 {
                     int seen = Math.Min(n, _start + t0 + i / nh + 1 - p0);
-                    AttentionRows.Scores(queries.Slice(i * _keyLength, _keyLength), rows[offset..], stride, seen, _scale, scores.Slice(i * width + p0, seen));
+                    AttentionRows.Scores(queries.Slice(i * _keyLength, _keyLength), keyRows, stride, seen, _scale, scores.Slice(i * width + p0, seen));
                 }
             }
             for (int i = 0; i < nq; i++)
@@ -154,36 +154,35 @@ internal static unsafe class CausalAttention
             for (int p0 = 0; p0 < width; p0 += RowBlock)
             {
                 int n = Math.Min(RowBlock, width - p0);
-                int stride = ReadRows(values, p0, n, kvHead * _valueLength, _valueLength, rows, out int offset);
+                var valueRows = ReadRows(values, p0, n, kvHead * _valueLength, _valueLength, rows, out int stride);
                 for (int i = Math.Max(0, p0 - _start - t0) * nh; i < nq; i++)
                 {
                     int seen = Math.Min(n, _start + t0 + i / nh + 1 - p0);
                     var output = new Span<float>(_o + ((long)(t0 + i / nh) * _heads + h0 + i % nh) * _valueLength, _valueLength);
-                    AttentionRows.AddWeighted(scores.Slice(i * width + p0, seen), rows[offset..], stride, seen, output);
+                    AttentionRows.AddWeighted(scores.Slice(i * width + p0, seen), valueRows, stride, seen, output);
                 }
             }
         }
 
         /// <summary>
-        /// Widens cached rows [<paramref name="first"/>, +<paramref name="count"/>) into <paramref name="rows"/>: whole rows
-        /// in one conversion when the plane is narrow (a few KV heads: one call instead of one per row is worth
-        /// converting the other heads too), else only the <paramref name="length"/> values at <paramref name="start"/> of
-        /// each. Returns the distance between rows and sets where the wanted values start in each.
+        /// Cached rows [<paramref name="first"/>, +<paramref name="count"/>), the <paramref name="length"/> values at
+        /// <paramref name="start"/> of each, <paramref name="stride"/> apart: an F32 plane is read in place, an F16
+        /// plane has just those values widened into <paramref name="rows"/>. (Widening whole rows to save calls
+        /// converted every KV head's values for each head; per row costs the same per value, measured.)
         /// </summary>
-        private static int ReadRows(KvCachePlane plane, int first, int count, int start, int length, Span<float> rows, out int offset)
+        private static ReadOnlySpan<float> ReadRows(KvCachePlane plane, int first, int count, int start, int length, Span<float> rows, out int stride)
         {
-            if (plane.Width <= 4 * length)
+            if (plane.Type == KvCacheType.F32)
             {
-                plane.Read(first, 0, rows[..(count * plane.Width)]);
-                offset = start;
-                return plane.Width;
+                stride = plane.Width;
+                return plane.Rows(first, count)[start..];
             }
             for (int r = 0; r < count; r++)
             {
                 plane.Read(first + r, start, rows.Slice(r * length, length));
             }
-            offset = 0;
-            return length;
+            stride = length;
+            return rows;
         }
     }
 
