@@ -40,7 +40,7 @@ public sealed class TileTests
         {
             Weights(format, blocks, n, rng).CopyTo(weights, r * rowBytes);
         }
-        foreach (int activationCount in (int[])[1, 2, 3, 4, 5, 8, 9])
+        foreach (int activationCount in (int[])[1, 2, 3, 4, 5, 8, 9, 12, 15])
         {
             int activationBytes = format.ActivationBytes(n);
             var acts = new byte[activationCount * activationBytes];

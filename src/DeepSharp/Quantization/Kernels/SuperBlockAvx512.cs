@@ -22,10 +22,14 @@ namespace DeepSharp.Quantization.Kernels;
 internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     where TBlock : struct, ISuperBlock<TBlock>
 {
+    /// <summary>Eight rows: 8 code and 8 float accumulators, the weight decode, scales and activation pointers fit the 32 zmm registers.</summary>
+    public static int MaxActivations => 8;
+
     public static void Dot<TActs>(ref byte weights, int blocks, ref byte activations, nint activationBytes, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
     {
         Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
+        Vector512<float> sum4 = default, sum5 = default, sum6 = default, sum7 = default;
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
@@ -33,9 +37,14 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
             ref byte act1 = ref Unsafe.Add(ref act0, activationBytes);
             ref byte act2 = ref Unsafe.Add(ref act0, 2 * activationBytes);
             ref byte act3 = ref Unsafe.Add(ref act0, 3 * activationBytes);
+            ref byte act4 = ref Unsafe.Add(ref act0, 4 * activationBytes);
+            ref byte act5 = ref Unsafe.Add(ref act0, 5 * activationBytes);
+            ref byte act6 = ref Unsafe.Add(ref act0, 6 * activationBytes);
+            ref byte act7 = ref Unsafe.Add(ref act0, 7 * activationBytes);
             var scales = TBlock.GroupScales(ref block, out var mins);
             var scalesTwice = scales.ToVector256Unsafe().WithUpper(scales);
             Vector512<int> code0 = default, code1 = default, code2 = default, code3 = default;
+            Vector512<int> code4 = default, code5 = default, code6 = default, code7 = default;
             for (int p = 0; p < 4; p++)
             {
                 var codes = TBlock.Codes512(ref block, p);
@@ -56,6 +65,13 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
                 {
                     code3 += Products(magnitudes, negative, chunkScales, ref act3, offset);
                 }
+                if (TActs.Count > 4)
+                {
+                    code4 += Products(magnitudes, negative, chunkScales, ref act4, offset);
+                    code5 += Products(magnitudes, negative, chunkScales, ref act5, offset);
+                    code6 += Products(magnitudes, negative, chunkScales, ref act6, offset);
+                    code7 += Products(magnitudes, negative, chunkScales, ref act7, offset);
+                }
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
             var d = TBlock.FloatScales(ref block);
@@ -73,9 +89,17 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
             {
                 sum3 = Accumulate(sum3, code3, sumWeights, factors, ref act3);
             }
+            if (TActs.Count > 4)
+            {
+                sum4 = Accumulate(sum4, code4, sumWeights, factors, ref act4);
+                sum5 = Accumulate(sum5, code5, sumWeights, factors, ref act5);
+                sum6 = Accumulate(sum6, code6, sumWeights, factors, ref act6);
+                sum7 = Accumulate(sum7, code7, sumWeights, factors, ref act7);
+            }
         }
         ActivationResults.Store<TActs>(ref destination, destinationStride,
-            LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3));
+            LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3),
+            LaneSum.Of(sum4), LaneSum.Of(sum5), LaneSum.Of(sum6), LaneSum.Of(sum7));
     }
 
     /// <summary>

@@ -3,8 +3,9 @@ using System.Runtime.CompilerServices;
 namespace DeepSharp.Quantization.Kernels;
 
 /// <summary>
-/// Runs a row kernel over a tile of weight rows × activation rows. The activation rows go four at a time, so each
-/// weight block is loaded and decoded once per four activations; the weight row stays in the L1 cache between
+/// Runs a row kernel over a tile of weight rows × activation rows. The activation rows go eight or four at a time
+/// (<see cref="IRowKernel.MaxActivations"/>), so each weight block is loaded and decoded once per eight or four
+/// activations; the weight row stays in the L1 cache between
 /// groups, and the activation rows (small next to the weights) stay there between weight rows.
 /// </summary>
 internal static class TileDriver
@@ -20,6 +21,14 @@ internal static class TileDriver
             ref byte row = ref Unsafe.Add(ref weights, r * rowBytes);
             ref float output = ref Unsafe.Add(ref destination, r);
             int t = 0;
+            if (TKernel.MaxActivations >= 8)
+            {
+                for (; t + 8 <= activationCount; t += 8)
+                {
+                    TKernel.Dot<EightActivations>(ref row, blocks, ref Unsafe.Add(ref activations, t * activationBytes), activationBytes,
+                        ref Unsafe.Add(ref output, t * destinationStride), destinationStride);
+                }
+            }
             for (; t + 4 <= activationCount; t += 4)
             {
                 TKernel.Dot<FourActivations>(ref row, blocks, ref Unsafe.Add(ref activations, t * activationBytes), activationBytes,
