@@ -130,7 +130,8 @@ public sealed class Recipe(RecipeOptions options, TextWriter log)
         return summary;
     }
 
-    private IEnumerable<string> EvalTasks => [options.GrpoTask, options.SftTask, "arith-long"];
+    private IEnumerable<string> EvalTasks =>
+        new[] { options.HeadlineTask, options.GrpoTask, options.SftTask, "arith-easy", "arith-long" }.Distinct(StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>Times (seconds) and held-out accuracies (percent) of a full recipe run.</summary>
