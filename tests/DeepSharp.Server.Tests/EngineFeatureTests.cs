@@ -36,7 +36,8 @@ public sealed class EngineFeatureTests
             ChatCompletion reply = replies[i];
             Assert.Equal(expected[i].Content, reply.Content[0].Text);
             Assert.True(reply.Patch.TryGetValue("$.choices[0].message.reasoning_content"u8, out string? reasoning));
-            Assert.Equal(expected[i].Reasoning, reasoning);
+            // A reply that closes its think block at once has no reasoning: the API writes null for it.
+            Assert.Equal(expected[i].Reasoning.Length == 0 ? null : expected[i].Reasoning, reasoning);
         }
         Assert.Equal(0, engine.Statistics.ActiveSlots);
     }
