@@ -37,7 +37,7 @@ public sealed record RecipeOptions
     public StageOptions Sft { get; init; } = new() { Steps = 200, BatchSize = 32, LearningRate = 1e-3, WarmupSteps = 20 };
 
     /// <summary>GRPO optimisation (batch = prompts per step).</summary>
-    public StageOptions Grpo { get; init; } = new() { Steps = 800, BatchSize = 16, LearningRate = 1e-4, WarmupSteps = 10, WeightDecay = 0, MinLearningRateRatio = 1, CheckpointEvery = 25 };
+    public StageOptions Grpo { get; init; } = new() { Steps = 1200, BatchSize = 16, LearningRate = 1e-4, WarmupSteps = 10, WeightDecay = 0, MinLearningRateRatio = 1, CheckpointEvery = 25 };
 
     /// <summary>GRPO sampling and reward settings: the step credit at half weight (see the model card).</summary>
     public GrpoOptions GrpoSampling { get; init; } = new() { StepReward = 0.5 };
