@@ -113,8 +113,12 @@ internal static unsafe class CausalAttention
             var keys = _keys!;
             var values = _values!;
 
+            // Scratch is sized for the widest slice of the group, not this one's, so that a thread's buffers do not
+            // depend on which chunks it happens to claim (decoding then never allocates once they have grown).
+            int most = (t1 - t0) * ((group + _slices - 1) / _slices);
+
             // The tile's queries (rounded to F16 for an F16 cache), query i = (token t0 + i / nh, head h0 + i % nh).
-            var queries = Scratch(ref t_queries, nq * _keyLength);
+            var queries = Scratch(ref t_queries, most * _keyLength)[..(nq * _keyLength)];
             for (int i = 0; i < nq; i++)
             {
                 var source = new ReadOnlySpan<float>(_q + ((long)(t0 + i / nh) * _heads + h0 + i % nh) * _keyLength, _keyLength);
@@ -129,7 +133,7 @@ internal static unsafe class CausalAttention
                 }
             }
 
-            var scores = Scratch(ref t_scores, nq * width);
+            var scores = Scratch(ref t_scores, most * width)[..(nq * width)];
             var rows = Scratch(ref t_rows, RowBlock * Math.Max(_keyLength, _valueLength));
             for (int p0 = 0; p0 < width; p0 += RowBlock)
             {
