@@ -71,19 +71,32 @@ public sealed class KvCachePlane
     }
 
     /// <summary>
-    /// Positions [<paramref name="first"/>, +<paramref name="count"/>) of an F32 plane in place, <see cref="Width"/>
-    /// values per position.
+    /// The <paramref name="length"/> values at <paramref name="offset"/> of positions [<paramref name="first"/>,
+    /// +<paramref name="count"/>), row p starting at <c>p·stride</c> of the result: an F32 plane is read in place
+    /// (<paramref name="stride"/> = <see cref="Width"/>), an F16 plane has just those values widened into
+    /// <paramref name="scratch"/> (whole rows in one conversion, else row by row, <paramref name="stride"/> =
+    /// <paramref name="length"/>). The attention kernels read the cache through this.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The plane holds F16 values.</exception>
-    internal ReadOnlySpan<float> Rows(int first, int count)
+    internal ReadOnlySpan<float> ReadRows(int first, int count, int offset, int length, Span<float> scratch, out int stride)
     {
-        if (_single is null)
-        {
-            throw new InvalidOperationException("an F16 plane has no float rows to read in place");
-        }
         CheckPosition(first);
         CheckPosition(first + count - 1);
-        return _single.AsSpan(first * Width, count * Width);
+        if (_half is null)
+        {
+            stride = Width;
+            return _single.AsSpan(first * Width + offset, (count - 1) * Width + length);
+        }
+        stride = length;
+        if (offset == 0 && length == Width)
+        {
+            TensorPrimitives.ConvertToSingle(_half.AsSpan(first * Width, count * Width), scratch[..(count * Width)]);
+            return scratch;
+        }
+        for (int r = 0; r < count; r++)
+        {
+            TensorPrimitives.ConvertToSingle(_half.AsSpan((first + r) * Width + offset, length), scratch.Slice(r * length, length));
+        }
+        return scratch;
     }
 
     /// <summary>The dot product of <paramref name="vector"/> with the stored values at <paramref name="position"/>, <paramref name="offset"/>.</summary>

@@ -138,7 +138,7 @@ internal static unsafe class CausalAttention
             for (int p0 = 0; p0 < width; p0 += RowBlock)
             {
                 int n = Math.Min(RowBlock, width - p0);
-                var keyRows = ReadRows(keys, p0, n, kvHead * _keyLength, _keyLength, rows, out int stride);
+                var keyRows = keys.ReadRows(p0, n, kvHead * _keyLength, _keyLength, rows, out int stride);
                 // Token t sees p when p ≤ start + t: query i sees rows p0 .. min(p0 + n, start + t + 1).
                 for (int i = Math.Max(0, p0 - _start - t0) * nh; i < nq; i++)
                 {
@@ -158,7 +158,7 @@ internal static unsafe class CausalAttention
             for (int p0 = 0; p0 < width; p0 += RowBlock)
             {
                 int n = Math.Min(RowBlock, width - p0);
-                var valueRows = ReadRows(values, p0, n, kvHead * _valueLength, _valueLength, rows, out int stride);
+                var valueRows = values.ReadRows(p0, n, kvHead * _valueLength, _valueLength, rows, out int stride);
                 for (int i = Math.Max(0, p0 - _start - t0) * nh; i < nq; i++)
                 {
                     int seen = Math.Min(n, _start + t0 + i / nh + 1 - p0);
@@ -166,27 +166,6 @@ internal static unsafe class CausalAttention
                     AttentionRows.AddWeighted(scores.Slice(i * width + p0, seen), valueRows, stride, seen, output);
                 }
             }
-        }
-
-        /// <summary>
-        /// Cached rows [<paramref name="first"/>, +<paramref name="count"/>), the <paramref name="length"/> values at
-        /// <paramref name="start"/> of each, <paramref name="stride"/> apart: an F32 plane is read in place, an F16
-        /// plane has just those values widened into <paramref name="rows"/>. (Widening whole rows to save calls
-        /// converted every KV head's values for each head; per row costs the same per value, measured.)
-        /// </summary>
-        private static ReadOnlySpan<float> ReadRows(KvCachePlane plane, int first, int count, int start, int length, Span<float> rows, out int stride)
-        {
-            if (plane.Type == KvCacheType.F32)
-            {
-                stride = plane.Width;
-                return plane.Rows(first, count)[start..];
-            }
-            for (int r = 0; r < count; r++)
-            {
-                plane.Read(first + r, start, rows.Slice(r * length, length));
-            }
-            stride = length;
-            return rows;
         }
     }
 

@@ -14,7 +14,7 @@ internal static unsafe class LatentAttention
 {
     private const long MinWorkPerChunk = 1 << 15;
     private const int ColumnsPerChunk = 64;
-    private const int RowBlock = 32; // cached rows widened per conversion
+    private const int RowBlock = 32; // cached rows read per step
 
     [ThreadStatic]
     private static ScoreJob? t_scoreJob;
@@ -113,14 +113,14 @@ internal static unsafe class LatentAttention
         {
             int first = (int)((long)_visible * chunk / _chunks), end = (int)((long)_visible * (chunk + 1) / _chunks);
             var cache = _cache!;
-            var rows = Row(RowBlock * cache.Width);
+            var scratch = Row(RowBlock * cache.Width);
             for (int p0 = first; p0 < end; p0 += RowBlock)
             {
                 int n = Math.Min(RowBlock, end - p0);
-                cache.Read(p0, 0, rows[..(n * cache.Width)]);
+                var rows = cache.ReadRows(p0, n, 0, cache.Width, scratch, out int stride);
                 for (int h = 0; h < _heads; h++)
                 {
-                    AttentionRows.Scores(new ReadOnlySpan<float>(_q + (long)h * _keyWidth, _keyWidth), rows, cache.Width, n, _scale,
+                    AttentionRows.Scores(new ReadOnlySpan<float>(_q + (long)h * _keyWidth, _keyWidth), rows, stride, n, _scale,
                         new Span<float>(_scores + (long)h * _visible + p0, n));
                 }
             }
@@ -152,17 +152,14 @@ internal static unsafe class LatentAttention
         public void Execute(int chunk)
         {
             int first = chunk * ColumnsPerChunk, width = Math.Min(ColumnsPerChunk, _valueWidth - first);
-            var rows = Row(RowBlock * width);
+            var scratch = Row(RowBlock * width);
             for (int p0 = 0; p0 < _visible; p0 += RowBlock)
             {
                 int n = Math.Min(RowBlock, _visible - p0);
-                for (int p = 0; p < n; p++)
-                {
-                    _cache!.Read(p0 + p, first, rows.Slice(p * width, width));
-                }
+                var rows = _cache!.ReadRows(p0, n, first, width, scratch, out int stride);
                 for (int h = 0; h < _heads; h++)
                 {
-                    AttentionRows.AddWeighted(new ReadOnlySpan<float>(_weights + (long)h * _visible + p0, n), rows, width, n,
+                    AttentionRows.AddWeighted(new ReadOnlySpan<float>(_weights + (long)h * _visible + p0, n), rows, stride, n,
                         new Span<float>(_output + (long)h * _valueWidth + first, width));
                 }
             }
