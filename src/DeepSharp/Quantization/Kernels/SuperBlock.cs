@@ -78,6 +78,16 @@ internal static class SuperBlock
         };
 
     /// <summary>
+    /// The activation's 16 group sums times <paramref name="sumWeights"/> (<see cref="SumWeights"/>), pairs added: 8
+    /// ints whose total is the minimum or offset term; nothing for the signed kind.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<int> Weighted<TBlock>(Vector256<short> sumWeights, ref byte act)
+        where TBlock : ISuperBlock<TBlock> => TBlock.Kind == SuperBlockKind.Signed
+        ? default
+        : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, Sums).AsInt16(), sumWeights);
+
+    /// <summary>
     /// Adds one block to a row's float accumulator of four lanes <c>[code a, code b, weighted a, weighted b]</c>.
     /// <c>code</c> holds Σ_g scale_g·Σ q·a in 8 int lanes and <c>weighted</c> (from <c>vpmaddwd</c> of the group
     /// sums with <see cref="SumWeights"/>) Σ_g sumWeight_g·bsum_g; one horizontal add folds them to two exact

@@ -69,18 +69,18 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
                     Unsafe.ReadUnaligned<float>(ref act0), Unsafe.ReadUnaligned<float>(ref act1),
                     Unsafe.ReadUnaligned<float>(ref act2), Unsafe.ReadUnaligned<float>(ref act3));
                 SuperBlock.Accumulate4<TBlock>(ref sum01, ref sum23, code0, code1, code2, code3,
-                    Weighted(sumWeights, ref act0), Weighted(sumWeights, ref act1), Weighted(sumWeights, ref act2), Weighted(sumWeights, ref act3),
+                    SuperBlock.Weighted<TBlock>(sumWeights, ref act0), SuperBlock.Weighted<TBlock>(sumWeights, ref act1), SuperBlock.Weighted<TBlock>(sumWeights, ref act2), SuperBlock.Weighted<TBlock>(sumWeights, ref act3),
                     d, da);
                 continue;
             }
-            sum0 = SuperBlock.Accumulate<TBlock>(sum0, code0, Weighted(sumWeights, ref act0), d, ref act0);
+            sum0 = SuperBlock.Accumulate<TBlock>(sum0, code0, SuperBlock.Weighted<TBlock>(sumWeights, ref act0), d, ref act0);
             if (TActs.Count > 1)
             {
-                sum1 = SuperBlock.Accumulate<TBlock>(sum1, code1, Weighted(sumWeights, ref act1), d, ref act1);
+                sum1 = SuperBlock.Accumulate<TBlock>(sum1, code1, SuperBlock.Weighted<TBlock>(sumWeights, ref act1), d, ref act1);
             }
             if (TActs.Count > 2)
             {
-                sum2 = SuperBlock.Accumulate<TBlock>(sum2, code2, Weighted(sumWeights, ref act2), d, ref act2);
+                sum2 = SuperBlock.Accumulate<TBlock>(sum2, code2, SuperBlock.Weighted<TBlock>(sumWeights, ref act2), d, ref act2);
             }
         }
         if (TActs.Count == 4)
@@ -110,10 +110,4 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
         }
         return Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes, a), scales);
     }
-
-    /// <summary>The group sums of <paramref name="act"/> times <paramref name="sumWeights"/>, as 8 ints (nothing for the signed kind).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Weighted(Vector256<short> sumWeights, ref byte act) => TBlock.Kind == SuperBlockKind.Signed
-        ? default
-        : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
 }

@@ -111,16 +111,10 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     private static Vector512<float> Accumulate(Vector512<float> sum, Vector512<int> code, Vector256<short> sumWeights, Vector512<float> factors, ref byte act)
     {
         var folded = code.GetLower() + code.GetUpper();
-        var w = Weighted(sumWeights, ref act);
+        var w = SuperBlock.Weighted<TBlock>(sumWeights, ref act);
         var lanes = TBlock.Kind == SuperBlockKind.Offset ? (folded - w).ToVector512Unsafe().WithUpper(default) : folded.ToVector512Unsafe().WithUpper(w);
         return Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(lanes), factors * Vector512.Create(Unsafe.ReadUnaligned<float>(ref act)), sum);
     }
-
-    /// <summary>The group sums of <paramref name="act"/> times <paramref name="sumWeights"/>, as 8 ints (nothing for the signed kind).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Weighted(Vector256<short> sumWeights, ref byte act) => TBlock.Kind == SuperBlockKind.Signed
-        ? default
-        : Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref act, SuperBlock.Sums).AsInt16(), sumWeights);
 
     /// <summary>
     /// 64 elements' <c>scale_g·Σ v·a</c> in 16 int lanes: <paramref name="magnitudes"/> are the codes or
