@@ -86,7 +86,7 @@ internal static class BenchCommand
         }
         var summary = new Summary(
             Median(results.Select(x => x.PrefillPerSecond)), Median(results.Select(x => x.DecodePerSecond)), Median(results.Select(x => x.FirstTokenSeconds)),
-            meter.WeightBytes / ((long)s.Tokens * s.Repetitions), ProcessMemory.Read(), PeakWorkingSet());
+            meter.WeightBytes / ((long)s.Tokens * s.Repetitions), ProcessMemory.Read(), PrivateBytes());
         text.WriteLine($"prompt:   {summary.PrefillPerSecond:0.00} tokens/s (median of {s.Repetitions}, batches of {Math.Min(s.Batch, s.Prompt)})");
         text.WriteLine($"first:    {summary.FirstTokenSeconds * 1000:0} ms to the first token (median)");
         text.WriteLine($"decode:   {summary.DecodePerSecond:0.00} tokens/s (median of {s.Repetitions})");
@@ -99,7 +99,7 @@ internal static class BenchCommand
             int distinct = experts.Values.Sum(counts => counts.Count(n => n > 0));
             text.WriteLine($"experts:  {perLayer:0.##} chosen per token in each of {experts.Count} MoE layers; {distinct} distinct (layer, expert) pairs over {decoded} tokens");
         }
-        text.WriteLine($"memory:   {summary.Memory} at the end; peak working set {Gib(summary.PeakWorkingSet)}, private {Gib(summary.PrivateBytes)}");
+        text.WriteLine($"memory:   {summary.Memory} at the end; private {Gib(summary.PrivateBytes)}");
         if (s.Json)
         {
             WriteJson(o, s, model, threadCount, loadSeconds, cache.Bytes, results, summary);
@@ -127,7 +127,7 @@ internal static class BenchCommand
             w.WriteNumber("load_seconds", loadSeconds);
             w.WriteNumber("weight_bytes_per_token", summary.WeightBytesPerToken);
             w.WriteNumber("kv_cache_bytes", cacheBytes);
-            w.WriteNumber("peak_working_set_bytes", summary.PeakWorkingSet);
+            w.WriteNumber("peak_working_set_bytes", summary.Memory.Peak ?? summary.Memory.Resident);
             w.WriteNumber("private_bytes", summary.PrivateBytes);
             w.WriteNumber("resident_bytes", summary.Memory.Resident);
             w.WriteStartArray("runs");
@@ -151,12 +151,6 @@ internal static class BenchCommand
         var sorted = values.Order().ToArray();
         int n = sorted.Length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static long PeakWorkingSet()
-    {
-        using var self = Process.GetCurrentProcess();
-        return self.PeakWorkingSet64;
     }
 
     private static long PrivateBytes()
@@ -203,10 +197,7 @@ internal static class BenchCommand
     private sealed record Repetition(double PrefillPerSecond, double FirstTokenSeconds, double DecodePerSecond, int DecodeStart, int Collections);
 
     /// <summary>The medians and the memory.</summary>
-    private sealed record Summary(double PrefillPerSecond, double DecodePerSecond, double FirstTokenSeconds, long WeightBytesPerToken, ProcessMemory Memory, long PeakWorkingSet)
-    {
-        public long PrivateBytes { get; } = BenchCommand.PrivateBytes();
-    }
+    private sealed record Summary(double PrefillPerSecond, double DecodePerSecond, double FirstTokenSeconds, long WeightBytesPerToken, ProcessMemory Memory, long PrivateBytes);
 
     /// <summary>Runs one prompt and its decoding on the same cache each time (positions are overwritten from 0).</summary>
     private sealed class Runner(TransformerModel model, KvCache cache, ForwardContext prefillContext, ForwardContext decodeContext, Settings s, int contextLength)
