@@ -134,15 +134,7 @@ internal sealed record GenerationRequest
         {
             throw JsonFields.WrongType("stop", "a string or an array of strings");
         }
-        var list = new List<string>();
-        foreach (var item in stop.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } text)
-            {
-                throw ApiException.BadParam("stop", "'stop' must hold non-empty strings");
-            }
-            list.Add(text);
-        }
+        var list = JsonFields.NonEmptyStrings(stop, "stop");
         if (list.Count > MaxStopStrings)
         {
             throw ApiException.BadParam("stop", $"'stop' may hold at most {MaxStopStrings} strings");

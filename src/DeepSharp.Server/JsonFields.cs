@@ -120,5 +120,20 @@ internal static class JsonFields
         return text.ToString();
     }
 
+    /// <summary>The items of <paramref name="array"/>, each of which must be a non-empty string.</summary>
+    public static List<string> NonEmptyStrings(JsonElement array, string param)
+    {
+        var list = new List<string>();
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } text)
+            {
+                throw ApiException.BadParam(param, $"'{param}' must hold non-empty strings");
+            }
+            list.Add(text);
+        }
+        return list;
+    }
+
     public static ApiException WrongType(string param, string expected) => ApiException.BadParam(param, $"'{param}' must be {expected}");
 }

@@ -104,18 +104,6 @@ internal sealed record MessagesRequest
     private static string? ReadText(JsonElement obj, string name, string param) =>
         JsonFields.TextContent(obj, name, param, "only text (and past thinking) content blocks are supported", "thinking", "redacted_thinking");
 
-    private static IReadOnlyList<string> ReadStopSequences(JsonElement root)
-    {
-        if (JsonFields.Array(root, "stop_sequences") is not JsonElement array)
-        {
-            return [];
-        }
-        var list = new List<string>();
-        foreach (var item in array.EnumerateArray())
-        {
-            list.Add(item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } s ? s
-                : throw ApiException.BadParam("stop_sequences", "'stop_sequences' must hold non-empty strings"));
-        }
-        return list;
-    }
+    private static IReadOnlyList<string> ReadStopSequences(JsonElement root) =>
+        JsonFields.Array(root, "stop_sequences") is JsonElement array ? JsonFields.NonEmptyStrings(array, "stop_sequences") : [];
 }

@@ -10,6 +10,7 @@ namespace DeepSharp.Server;
 /// </summary>
 internal sealed class SseWriter(HttpResponse response, CancellationToken cancellationToken)
 {
+    private static readonly byte[] s_eventPrefix = "event: "u8.ToArray();
     private static readonly byte[] s_dataPrefix = "data: "u8.ToArray();
     private static readonly byte[] s_eventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] s_keepAlive = ": keep-alive\n\n"u8.ToArray();
@@ -32,7 +33,9 @@ internal sealed class SseWriter(HttpResponse response, CancellationToken cancell
         _buffer.ResetWrittenCount();
         if (name is not null)
         {
-            _buffer.Write(System.Text.Encoding.UTF8.GetBytes($"event: {name}\n"));
+            _buffer.Write(s_eventPrefix);
+            System.Text.EncodingExtensions.GetBytes(System.Text.Encoding.UTF8, name, _buffer);
+            _buffer.Write("\n"u8);
         }
         _buffer.Write(s_dataPrefix);
         using (var writer = new Utf8JsonWriter(_buffer, ServerJson.WriterOptions))
