@@ -80,7 +80,6 @@ public sealed class ChatPromptRenderer
         return [.. ids];
     }
 
-    /// <summary>Ends the prompt with an empty, closed think block so the model answers at once (R1-style templates).</summary>
     /// <summary>
     /// Whether a template serialises a tool call's arguments itself (<c>arguments | tojson</c> or <c>| items</c>, as
     /// Qwen, Llama 3.1 and DeepSeek V3.1 do): Hugging Face callers pass those templates an object, so a past call's
@@ -90,6 +89,7 @@ public sealed class ChatPromptRenderer
     internal static bool ExpectsArgumentObjects(string templateSource) =>
         Regex.IsMatch(templateSource, @"arguments['""]?\]?\s*\|\s*(tojson|items)\b");
 
+    /// <summary>Ends the prompt with an empty, closed think block so the model answers at once (R1-style templates).</summary>
     internal static string CloseThinkBlock(string prompt)
     {
         if (ReasoningParser.PromptOpensReasoning(prompt, ThinkStart, ThinkEnd))
