@@ -52,6 +52,25 @@ internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
         ActivationResults.Store<TActs>(ref destination, destinationStride, LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3));
     }
 
+    public static bool ReadsWeightScales => !TBlock.IsAffine;
+
+    /// <summary>
+    /// <see cref="Dot{TActs}"/> for one activation row, with each block's scale widened from the block itself
+    /// (the same value, the same additions in the same order).
+    /// </summary>
+    public static float DotOne(ref byte weights, int blocks, ref byte activations, ref float activationScales)
+    {
+        Vector256<float> sum = default;
+        for (int b = 0; b < blocks; b++)
+        {
+            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            var v = Values(ref block);
+            float scale = Fp16.Read(ref block, 0) * Unsafe.Add(ref activationScales, b);
+            sum = Step(Avx2.Abs(v.AsSByte()), v, scale, ref Unsafe.Add(ref activations, b * Block32.Q8_0Bytes), sum);
+        }
+        return LaneSum.Of(sum);
+    }
+
     /// <summary>The 32 values (or codes) of one block, element j in byte j.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<byte> Values(ref byte block) => TBlock.Values256(ref block);

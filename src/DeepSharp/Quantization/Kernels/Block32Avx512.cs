@@ -77,6 +77,71 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
         ActivationResults.Store<TActs>(ref destination, destinationStride, LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3));
     }
 
+    public static bool ReadsWeightScales => !TBlock.IsAffine;
+
+    /// <summary>
+    /// The same additions, in the same order, as <see cref="Dot{TActs}"/> for one activation row, so a row's result
+    /// does not depend on the tile it is computed in. Four blocks per step here: their four half scales are gathered
+    /// into one register and widened together, then two two-block steps.
+    /// </summary>
+    public static float DotOne(ref byte weights, int blocks, ref byte activations, ref float activationScales)
+    {
+        const int actBlock = Block32.Q8_0Bytes;
+        Vector512<float> sum = default;
+        var lowPair = Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+        var highPair = Vector512.Create(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+        int b = 0;
+        for (; b + 4 <= blocks; b += 4)
+        {
+            ref byte first = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            ulong halves = Unsafe.ReadUnaligned<ushort>(ref first)
+                | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, TBlock.Bytes)) << 16
+                | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 2 * TBlock.Bytes)) << 32
+                | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 3 * TBlock.Bytes)) << 48;
+            var d = Fp16.ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16()))
+                * Vector128.LoadUnsafe(ref activationScales, (nuint)b);
+            var spread = d.ToVector256Unsafe().ToVector512Unsafe();
+            ref byte act = ref Unsafe.Add(ref activations, b * actBlock);
+            sum = SignedStep(ref first, Vector512.Shuffle(spread, lowPair), ref act, sum);
+            sum = SignedStep(ref Unsafe.Add(ref first, 2 * TBlock.Bytes), Vector512.Shuffle(spread, highPair), ref Unsafe.Add(ref act, 2 * actBlock), sum);
+        }
+        if (b + 2 <= blocks)
+        {
+            ref byte first = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            uint halves = Unsafe.ReadUnaligned<ushort>(ref first) | (uint)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, TBlock.Bytes)) << 16;
+            var d = Fp16.ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16())) * Pair(ref Unsafe.Add(ref activationScales, b));
+            sum = SignedStep(ref first, Vector512.Shuffle(d.ToVector256Unsafe().ToVector512Unsafe(), lowPair), ref Unsafe.Add(ref activations, b * actBlock), sum);
+            b += 2;
+        }
+        if (b < blocks)
+        {
+            // The odd last block, as in Dot: the low half only, the high half's scale zero.
+            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            var v = Block32Avx<TBlock, Avx2ByteDot>.Values(ref block).ToVector512();
+            var scale = Vector128.CreateScalar(Fp16.Read(ref block, 0)) * Vector128.CreateScalar(Unsafe.Add(ref activationScales, b));
+            sum = Step(Avx512BW.Abs(v.AsSByte()), Vector512.LessThan(v.AsSByte(), Vector512<sbyte>.Zero), scale,
+                ref Unsafe.Add(ref activations, b * actBlock), 0, sum);
+        }
+        return LaneSum.Of(sum);
+    }
+
+    /// <summary>
+    /// Two signed blocks from <paramref name="first"/> against their activation codes, scaled lane-wise by
+    /// <paramref name="spread"/> (block b's <c>d_w·d_a</c> in lanes 0..7, block b + 1's in lanes 8..15).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> SignedStep(ref byte first, Vector512<float> spread, ref byte act, Vector512<float> sum)
+    {
+        var v = Block32Avx<TBlock, Avx2ByteDot>.Values(ref first).ToVector512Unsafe()
+            .WithUpper(Block32Avx<TBlock, Avx2ByteDot>.Values(ref Unsafe.Add(ref first, TBlock.Bytes)));
+        var negative = Vector512.LessThan(v.AsSByte(), Vector512<sbyte>.Zero);
+        var a = Vector256.LoadUnsafe(ref act, 2).ToVector512Unsafe()
+            .WithUpper(Vector256.LoadUnsafe(ref Unsafe.Add(ref act, Block32.Q8_0Bytes), 2)).AsSByte();
+        a = (a ^ negative) - negative;
+        var dots = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Avx512BW.Abs(v.AsSByte()), a), Vector512.Create((short)1));
+        return Vector512.FusedMultiplyAdd(spread, Vector512.ConvertToSingle(dots), sum);
+    }
+
     /// <summary>Two consecutive scales in lanes 0 and 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<float> Pair(ref float scales) =>

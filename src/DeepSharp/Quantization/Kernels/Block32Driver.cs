@@ -45,6 +45,15 @@ internal static class Block32Driver
                     Fp16.WidenStrided(ref Unsafe.Add(ref row, 2), activationBlock, activationScale.Slice(t * rowScales + blocks, blocks));
                 }
             }
+            if (activationCount == 1 && TKernel.ReadsWeightScales)
+            {
+                ref float actScales = ref MemoryMarshal.GetReference(activationScale);
+                for (int r = 0; r < rowCount; r++)
+                {
+                    Unsafe.Add(ref destination, r) = TKernel.DotOne(ref Unsafe.Add(ref weights, r * rowBytes), blocks, ref activations, ref actScales);
+                }
+                return;
+            }
             for (int r = 0; r < rowCount; r++)
             {
                 ref byte row = ref Unsafe.Add(ref weights, r * rowBytes);
