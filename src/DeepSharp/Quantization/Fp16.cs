@@ -77,6 +77,29 @@ public static class Fp16
     internal static Vector128<float> ReadPair(ref byte block, int offset) =>
         ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, offset))).AsUInt16()));
 
+    /// <summary>
+    /// The halves at <paramref name="offset"/> of two blocks <paramref name="stride"/> bytes apart, widened into lanes 0
+    /// and 1: the scales of two consecutive blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ReadPair(ref byte first, int offset, int stride)
+    {
+        ref byte at = ref Unsafe.Add(ref first, offset);
+        uint halves = Unsafe.ReadUnaligned<ushort>(ref at) | (uint)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref at, stride)) << 16;
+        return ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16()));
+    }
+
+    /// <summary>The halves at the start of four blocks <paramref name="stride"/> bytes apart, widened into lanes 0..3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ReadFour(ref byte first, int stride)
+    {
+        ulong halves = Unsafe.ReadUnaligned<ushort>(ref first)
+            | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, stride)) << 16
+            | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 2 * stride)) << 32
+            | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 3 * stride)) << 48;
+        return ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16()));
+    }
+
     /// <summary><see cref="ToSingle(ushort)"/> lane by lane, on half patterns zero-extended to 32 bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> ToSingle(Vector128<uint> h)

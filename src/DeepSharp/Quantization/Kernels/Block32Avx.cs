@@ -32,7 +32,7 @@ internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
         {
             var v = Values(ref Unsafe.Add(ref weights, b * TBlock.Bytes));
             var u = TBlock.IsAffine ? v : Avx2.Abs(v.AsSByte());
-            float d = Unsafe.Add(ref weightScales, b);
+            float d = TBlock.IsAffine ? Unsafe.Add(ref weightScales, b) : Fp16.Read(ref Unsafe.Add(ref weights, b * TBlock.Bytes), 0);
             ref byte act = ref Unsafe.Add(ref activations, b * activationBlock);
             ref float actScale = ref Unsafe.Add(ref activationScales, b);
             sum0 = Step(u, v, d * actScale, ref act, sum0);
@@ -53,23 +53,6 @@ internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
     }
 
     public static bool ReadsWeightScales => !TBlock.IsAffine;
-
-    /// <summary>
-    /// <see cref="Dot{TActs}"/> for one activation row, with each block's scale widened from the block itself
-    /// (the same value, the same additions in the same order).
-    /// </summary>
-    public static float DotOne(ref byte weights, int blocks, ref byte activations, ref float activationScales)
-    {
-        Vector256<float> sum = default;
-        for (int b = 0; b < blocks; b++)
-        {
-            ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
-            var v = Values(ref block);
-            float scale = Fp16.Read(ref block, 0) * Unsafe.Add(ref activationScales, b);
-            sum = Step(Avx2.Abs(v.AsSByte()), v, scale, ref Unsafe.Add(ref activations, b * Block32.Q8_0Bytes), sum);
-        }
-        return LaneSum.Of(sum);
-    }
 
     /// <summary>The 32 values (or codes) of one block, element j in byte j.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -14,133 +14,164 @@ namespace DeepSharp.Quantization.Kernels;
 /// exactly. <c>vpmaddubsw</c> + <c>vpmaddwd</c> leave 16 ints: lanes 0..7 total block b's integer sum, lanes
 /// 8..15 block b + 1's, and each half is scaled by its own <c>d_w·d_a</c> (one <c>vpermps</c> spreads the two
 /// products). An odd last block takes a 256-bit step. As there, only the order of float additions differs from
-/// the scalar reference.
+/// the scalar reference, and it is the same for every number of activation rows.
+/// The signed formats' weight scales are read from the blocks here, four at a time, not widened by the driver
+/// (<see cref="IBlock32Kernel.ReadsWeightScales"/>). Up to eight activation rows share each decoded weight pair.
 /// </remarks>
 internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
     where TBlock : struct, IBlock32<TBlock>
 {
+    public static bool ReadsWeightScales => !TBlock.IsAffine;
+
+    public static int MaxActivations => 8;
+
     public static void Dot<TActs>(
         ref byte weights, ref float weightScales, int blocks, ref byte activations, nint activationBytes,
         ref float activationScales, nint activationScaleStride, ref float destination, nint destinationStride)
         where TActs : struct, IActivationCount
     {
-        int activationBlock = TBlock.IsAffine ? Block32.Q8_1Bytes : Block32.Q8_0Bytes;
+        int actBlock = TBlock.IsAffine ? Block32.Q8_1Bytes : Block32.Q8_0Bytes;
         Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
-        int b = 0;
-        for (; b + 2 <= blocks; b += 2)
-        {
-            ref byte first = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
-            var v = Block32Avx<TBlock, Avx2ByteDot>.Values(ref first).ToVector512Unsafe()
-                .WithUpper(Block32Avx<TBlock, Avx2ByteDot>.Values(ref Unsafe.Add(ref first, TBlock.Bytes)));
-            var u = TBlock.IsAffine ? v : Avx512BW.Abs(v.AsSByte());
-            var negative = TBlock.IsAffine ? default : Vector512.LessThan(v.AsSByte(), Vector512<sbyte>.Zero);
-            var d = Pair(ref Unsafe.Add(ref weightScales, b));
-            ref byte act = ref Unsafe.Add(ref activations, b * activationBlock);
-            ref float actScale = ref Unsafe.Add(ref activationScales, b);
-            sum0 = Step(u, negative, d * Pair(ref actScale), ref act, activationBlock, sum0);
-            if (TActs.Count > 1)
-            {
-                sum1 = Step(u, negative, d * Pair(ref Unsafe.Add(ref actScale, activationScaleStride)), ref Unsafe.Add(ref act, activationBytes), activationBlock, sum1);
-            }
-            if (TActs.Count > 2)
-            {
-                sum2 = Step(u, negative, d * Pair(ref Unsafe.Add(ref actScale, 2 * activationScaleStride)), ref Unsafe.Add(ref act, 2 * activationBytes), activationBlock, sum2);
-            }
-            if (TActs.Count > 3)
-            {
-                sum3 = Step(u, negative, d * Pair(ref Unsafe.Add(ref actScale, 3 * activationScaleStride)), ref Unsafe.Add(ref act, 3 * activationBytes), activationBlock, sum3);
-            }
-        }
-        if (b < blocks)
-        {
-            // The odd last block: the same sums in the low half of a zmm register, the high half all zero.
-            var v = Block32Avx<TBlock, Avx2ByteDot>.Values(ref Unsafe.Add(ref weights, b * TBlock.Bytes)).ToVector512();
-            var u = TBlock.IsAffine ? v : Avx512BW.Abs(v.AsSByte());
-            var negative = TBlock.IsAffine ? default : Vector512.LessThan(v.AsSByte(), Vector512<sbyte>.Zero);
-            var d = Vector128.CreateScalar(Unsafe.Add(ref weightScales, b));
-            ref byte act = ref Unsafe.Add(ref activations, b * activationBlock);
-            ref float actScale = ref Unsafe.Add(ref activationScales, b);
-            sum0 = Step(u, negative, d * Vector128.CreateScalar(actScale), ref act, 0, sum0);
-            if (TActs.Count > 1)
-            {
-                sum1 = Step(u, negative, d * Vector128.CreateScalar(Unsafe.Add(ref actScale, activationScaleStride)), ref Unsafe.Add(ref act, activationBytes), 0, sum1);
-            }
-            if (TActs.Count > 2)
-            {
-                sum2 = Step(u, negative, d * Vector128.CreateScalar(Unsafe.Add(ref actScale, 2 * activationScaleStride)), ref Unsafe.Add(ref act, 2 * activationBytes), 0, sum2);
-            }
-            if (TActs.Count > 3)
-            {
-                sum3 = Step(u, negative, d * Vector128.CreateScalar(Unsafe.Add(ref actScale, 3 * activationScaleStride)), ref Unsafe.Add(ref act, 3 * activationBytes), 0, sum3);
-            }
-        }
-        ActivationResults.Store<TActs>(ref destination, destinationStride, LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3));
-    }
-
-    public static bool ReadsWeightScales => !TBlock.IsAffine;
-
-    /// <summary>
-    /// The same additions, in the same order, as <see cref="Dot{TActs}"/> for one activation row, so a row's result
-    /// does not depend on the tile it is computed in. Four blocks per step here: their four half scales are gathered
-    /// into one register and widened together, then two two-block steps.
-    /// </summary>
-    public static float DotOne(ref byte weights, int blocks, ref byte activations, ref float activationScales)
-    {
-        const int actBlock = Block32.Q8_0Bytes;
-        Vector512<float> sum = default;
-        var lowPair = Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
-        var highPair = Vector512.Create(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3);
+        Vector512<float> sum4 = default, sum5 = default, sum6 = default, sum7 = default;
         int b = 0;
         for (; b + 4 <= blocks; b += 4)
         {
             ref byte first = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
-            ulong halves = Unsafe.ReadUnaligned<ushort>(ref first)
-                | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, TBlock.Bytes)) << 16
-                | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 2 * TBlock.Bytes)) << 32
-                | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 3 * TBlock.Bytes)) << 48;
-            var d = Fp16.ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16()))
-                * Vector128.LoadUnsafe(ref activationScales, (nuint)b);
-            var spread = d.ToVector256Unsafe().ToVector512Unsafe();
+            ref byte second = ref Unsafe.Add(ref first, 2 * TBlock.Bytes);
+            var d = WeightScales4(ref first, ref weightScales, b);
+            var (u0, n0) = Decode(ref first);
+            var (u1, n1) = Decode(ref second);
             ref byte act = ref Unsafe.Add(ref activations, b * actBlock);
-            sum = SignedStep(ref first, Vector512.Shuffle(spread, lowPair), ref act, sum);
-            sum = SignedStep(ref Unsafe.Add(ref first, 2 * TBlock.Bytes), Vector512.Shuffle(spread, highPair), ref Unsafe.Add(ref act, 2 * actBlock), sum);
+            ref float actScale = ref Unsafe.Add(ref activationScales, b);
+            sum0 = Quad(u0, n0, u1, n1, d, ref actScale, ref act, actBlock, sum0);
+            if (TActs.Count > 1)
+            {
+                sum1 = Quad(u0, n0, u1, n1, d, ref Unsafe.Add(ref actScale, activationScaleStride), ref Unsafe.Add(ref act, activationBytes), actBlock, sum1);
+            }
+            if (TActs.Count > 2)
+            {
+                sum2 = Quad(u0, n0, u1, n1, d, ref Unsafe.Add(ref actScale, 2 * activationScaleStride), ref Unsafe.Add(ref act, 2 * activationBytes), actBlock, sum2);
+            }
+            if (TActs.Count > 3)
+            {
+                sum3 = Quad(u0, n0, u1, n1, d, ref Unsafe.Add(ref actScale, 3 * activationScaleStride), ref Unsafe.Add(ref act, 3 * activationBytes), actBlock, sum3);
+            }
+            if (TActs.Count > 4)
+            {
+                sum4 = Quad(u0, n0, u1, n1, d, ref Unsafe.Add(ref actScale, 4 * activationScaleStride), ref Unsafe.Add(ref act, 4 * activationBytes), actBlock, sum4);
+                sum5 = Quad(u0, n0, u1, n1, d, ref Unsafe.Add(ref actScale, 5 * activationScaleStride), ref Unsafe.Add(ref act, 5 * activationBytes), actBlock, sum5);
+                sum6 = Quad(u0, n0, u1, n1, d, ref Unsafe.Add(ref actScale, 6 * activationScaleStride), ref Unsafe.Add(ref act, 6 * activationBytes), actBlock, sum6);
+                sum7 = Quad(u0, n0, u1, n1, d, ref Unsafe.Add(ref actScale, 7 * activationScaleStride), ref Unsafe.Add(ref act, 7 * activationBytes), actBlock, sum7);
+            }
         }
-        if (b + 2 <= blocks)
+        // The last one to three blocks: a pair, then an odd block in the low half of the registers (the high half's
+        // scale zero; its activation load repeats the block's own codes, valid memory whose products vanish).
+        for (int pairBlocks = 2; pairBlocks >= 1; pairBlocks--)
         {
-            ref byte first = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
-            uint halves = Unsafe.ReadUnaligned<ushort>(ref first) | (uint)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, TBlock.Bytes)) << 16;
-            var d = Fp16.ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16())) * Pair(ref Unsafe.Add(ref activationScales, b));
-            sum = SignedStep(ref first, Vector512.Shuffle(d.ToVector256Unsafe().ToVector512Unsafe(), lowPair), ref Unsafe.Add(ref activations, b * actBlock), sum);
-            b += 2;
-        }
-        if (b < blocks)
-        {
-            // The odd last block, as in Dot: the low half only, the high half's scale zero.
+            if (b + pairBlocks > blocks)
+            {
+                continue;
+            }
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
-            var v = Block32Avx<TBlock, Avx2ByteDot>.Values(ref block).ToVector512();
-            var scale = Vector128.CreateScalar(Fp16.Read(ref block, 0)) * Vector128.CreateScalar(Unsafe.Add(ref activationScales, b));
-            sum = Step(Avx512BW.Abs(v.AsSByte()), Vector512.LessThan(v.AsSByte(), Vector512<sbyte>.Zero), scale,
-                ref Unsafe.Add(ref activations, b * actBlock), 0, sum);
+            Vector128<float> d;
+            Vector512<byte> v;
+            if (pairBlocks == 2)
+            {
+                d = TBlock.IsAffine ? Pair(ref Unsafe.Add(ref weightScales, b)) : Fp16.ReadPair(ref block, 0, TBlock.Bytes);
+                v = Values2(ref block);
+            }
+            else
+            {
+                d = Vector128.CreateScalar(TBlock.IsAffine ? Unsafe.Add(ref weightScales, b) : Fp16.Read(ref block, 0));
+                v = Block32Avx<TBlock, Avx2ByteDot>.Values(ref block).ToVector512();
+            }
+            var (u, n) = Signs(v);
+            int upper = pairBlocks == 2 ? actBlock : 0;
+            ref byte act = ref Unsafe.Add(ref activations, b * actBlock);
+            ref float actScale = ref Unsafe.Add(ref activationScales, b);
+            sum0 = Step(u, n, Spread(d * Scales(ref actScale, pairBlocks)), ref act, upper, sum0);
+            if (TActs.Count > 1)
+            {
+                sum1 = Step(u, n, Spread(d * Scales(ref Unsafe.Add(ref actScale, activationScaleStride), pairBlocks)), ref Unsafe.Add(ref act, activationBytes), upper, sum1);
+            }
+            if (TActs.Count > 2)
+            {
+                sum2 = Step(u, n, Spread(d * Scales(ref Unsafe.Add(ref actScale, 2 * activationScaleStride), pairBlocks)), ref Unsafe.Add(ref act, 2 * activationBytes), upper, sum2);
+            }
+            if (TActs.Count > 3)
+            {
+                sum3 = Step(u, n, Spread(d * Scales(ref Unsafe.Add(ref actScale, 3 * activationScaleStride), pairBlocks)), ref Unsafe.Add(ref act, 3 * activationBytes), upper, sum3);
+            }
+            if (TActs.Count > 4)
+            {
+                sum4 = Step(u, n, Spread(d * Scales(ref Unsafe.Add(ref actScale, 4 * activationScaleStride), pairBlocks)), ref Unsafe.Add(ref act, 4 * activationBytes), upper, sum4);
+                sum5 = Step(u, n, Spread(d * Scales(ref Unsafe.Add(ref actScale, 5 * activationScaleStride), pairBlocks)), ref Unsafe.Add(ref act, 5 * activationBytes), upper, sum5);
+                sum6 = Step(u, n, Spread(d * Scales(ref Unsafe.Add(ref actScale, 6 * activationScaleStride), pairBlocks)), ref Unsafe.Add(ref act, 6 * activationBytes), upper, sum6);
+                sum7 = Step(u, n, Spread(d * Scales(ref Unsafe.Add(ref actScale, 7 * activationScaleStride), pairBlocks)), ref Unsafe.Add(ref act, 7 * activationBytes), upper, sum7);
+            }
+            b += pairBlocks;
         }
-        return LaneSum.Of(sum);
+        ActivationResults.Store<TActs>(ref destination, destinationStride,
+            LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3),
+            LaneSum.Of(sum4), LaneSum.Of(sum5), LaneSum.Of(sum6), LaneSum.Of(sum7));
     }
 
     /// <summary>
-    /// Two signed blocks from <paramref name="first"/> against their activation codes, scaled lane-wise by
-    /// <paramref name="spread"/> (block b's <c>d_w·d_a</c> in lanes 0..7, block b + 1's in lanes 8..15).
+    /// The <c>d</c> of blocks b..b + 3 in lanes 0..3: widened by the driver for the affine formats, gathered from
+    /// the blocks and widened together for the signed ones.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> SignedStep(ref byte first, Vector512<float> spread, ref byte act, Vector512<float> sum)
+    private static Vector128<float> WeightScales4(ref byte first, ref float weightScales, int b)
     {
-        var v = Block32Avx<TBlock, Avx2ByteDot>.Values(ref first).ToVector512Unsafe()
-            .WithUpper(Block32Avx<TBlock, Avx2ByteDot>.Values(ref Unsafe.Add(ref first, TBlock.Bytes)));
-        var negative = Vector512.LessThan(v.AsSByte(), Vector512<sbyte>.Zero);
-        var a = Vector256.LoadUnsafe(ref act, 2).ToVector512Unsafe()
-            .WithUpper(Vector256.LoadUnsafe(ref Unsafe.Add(ref act, Block32.Q8_0Bytes), 2)).AsSByte();
-        a = (a ^ negative) - negative;
-        var dots = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(Avx512BW.Abs(v.AsSByte()), a), Vector512.Create((short)1));
-        return Vector512.FusedMultiplyAdd(spread, Vector512.ConvertToSingle(dots), sum);
+        if (TBlock.IsAffine)
+        {
+            return Vector128.LoadUnsafe(ref weightScales, (nuint)b);
+        }
+        return Fp16.ReadFour(ref first, TBlock.Bytes);
     }
+
+    /// <summary>Two consecutive blocks' values (or codes): block b in bytes 0..31, block b + 1 in bytes 32..63.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<byte> Values2(ref byte first) =>
+        Block32Avx<TBlock, Avx2ByteDot>.Values(ref first).ToVector512Unsafe()
+            .WithUpper(Block32Avx<TBlock, Avx2ByteDot>.Values(ref Unsafe.Add(ref first, TBlock.Bytes)));
+
+    /// <summary>A block pair decoded for <see cref="Step"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<byte> U, Vector512<sbyte> Negative) Decode(ref byte first) => Signs(Values2(ref first));
+
+    /// <summary>
+    /// The unsigned factor of <c>vpmaddubsw</c> and the sign mask: the codes themselves for affine formats, <c>|v|</c>
+    /// and <c>v &lt; 0</c> for signed ones.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<byte> U, Vector512<sbyte> Negative) Signs(Vector512<byte> v) => TBlock.IsAffine
+        ? (v, default)
+        : (Avx512BW.Abs(v.AsSByte()), Vector512.LessThan(v.AsSByte(), Vector512<sbyte>.Zero));
+
+    /// <summary>
+    /// Four blocks against one activation row: two <see cref="Step"/>s, the first with lanes 0 and 1 of
+    /// <c>d·d_a</c>, the second with lanes 2 and 3.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Quad(
+        Vector512<byte> u0, Vector512<sbyte> n0, Vector512<byte> u1, Vector512<sbyte> n1, Vector128<float> d,
+        ref float actScale, ref byte act, int actBlock, Vector512<float> sum)
+    {
+        var scales = (d * Vector128.LoadUnsafe(ref actScale)).ToVector256Unsafe().ToVector512Unsafe();
+        sum = Step(u0, n0, Vector512.Shuffle(scales, Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1)), ref act, actBlock, sum);
+        return Step(u1, n1, Vector512.Shuffle(scales, Vector512.Create(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3)), ref Unsafe.Add(ref act, 2 * actBlock), actBlock, sum);
+    }
+
+    /// <summary>Lanes 0 and 1 of <paramref name="scales"/> spread over lanes 0..7 and 8..15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Spread(Vector128<float> scales) =>
+        Vector512.Shuffle(scales.ToVector256Unsafe().ToVector512Unsafe(), Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+
+    /// <summary>The activation scales of a pair (lanes 0 and 1) or of one block (lane 0, lane 1 zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Scales(ref float actScale, int count) =>
+        count == 2 ? Pair(ref actScale) : Vector128.CreateScalar(actScale);
 
     /// <summary>Two consecutive scales in lanes 0 and 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -148,13 +179,12 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
         Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<double>(ref Unsafe.As<float, byte>(ref scales))).AsSingle();
 
     /// <summary>
-    /// Adds two blocks' <c>d_w·d_a·Σ v·a</c> to <paramref name="sum"/>; <paramref name="scales"/> holds the two
-    /// products <c>d_w·d_a</c> in lanes 0 and 1. For the odd last block <paramref name="activationBlock"/> is 0, so
-    /// the upper load repeats the block's own codes (valid memory); its products vanish because the upper half of
-    /// <paramref name="u"/> is zero, and lane 1 of the scales is zero as well.
+    /// Adds two blocks' <c>d_w·d_a·Σ v·a</c> to <paramref name="sum"/>; <paramref name="spread"/> holds block b's
+    /// <c>d_w·d_a</c> in lanes 0..7 and block b + 1's in lanes 8..15. The upper activation block lies
+    /// <paramref name="activationBlock"/> bytes after the lower one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Step(Vector512<byte> u, Vector512<sbyte> negative, Vector128<float> scales, ref byte act, int activationBlock, Vector512<float> sum)
+    private static Vector512<float> Step(Vector512<byte> u, Vector512<sbyte> negative, Vector512<float> spread, ref byte act, int activationBlock, Vector512<float> sum)
     {
         nuint codes = (nuint)(TBlock.IsAffine ? 4 : 2);
         Vector256<byte> lower = Vector256.LoadUnsafe(ref act, codes);
@@ -165,7 +195,6 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
             a = (a ^ negative) - negative;
         }
         var dots = Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(u, a), Vector512.Create((short)1));
-        var spread = Vector512.Shuffle(scales.ToVector256Unsafe().ToVector512Unsafe(), Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
         return Vector512.FusedMultiplyAdd(spread, Vector512.ConvertToSingle(dots), sum);
     }
 }

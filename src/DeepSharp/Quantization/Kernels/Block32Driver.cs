@@ -8,7 +8,8 @@ namespace DeepSharp.Quantization.Kernels;
 /// <summary>
 /// The tile loop of the 32-element formats. Every block carries half scales, and widening a half costs about
 /// as much as a block's integer work, so the driver widens them once in bulk (<see cref="Fp16.WidenStrided"/>):
-/// the activation scales once per tile, the weight scales once per row. Activation rows go four at a time as in
+/// the activation scales once per tile, the weight scales once per row unless the kernel reads them itself
+/// (<see cref="IBlock32Kernel.ReadsWeightScales"/>). Activation rows go eight or four at a time as in
 /// <see cref="TileDriver"/>. The affine formats' minimum terms <c>Σ_b m_b·s_b</c> are one float dot per row and
 /// activation row, added last.
 /// </summary>
@@ -45,19 +46,13 @@ internal static class Block32Driver
                     Fp16.WidenStrided(ref Unsafe.Add(ref row, 2), activationBlock, activationScale.Slice(t * rowScales + blocks, blocks));
                 }
             }
-            if (activationCount == 1 && TKernel.ReadsWeightScales)
-            {
-                ref float actScales = ref MemoryMarshal.GetReference(activationScale);
-                for (int r = 0; r < rowCount; r++)
-                {
-                    Unsafe.Add(ref destination, r) = TKernel.DotOne(ref Unsafe.Add(ref weights, r * rowBytes), blocks, ref activations, ref actScales);
-                }
-                return;
-            }
             for (int r = 0; r < rowCount; r++)
             {
                 ref byte row = ref Unsafe.Add(ref weights, r * rowBytes);
-                Fp16.WidenStrided(ref row, TBlock.Bytes, rowScale[..blocks]);
+                if (!TKernel.ReadsWeightScales)
+                {
+                    Fp16.WidenStrided(ref row, TBlock.Bytes, rowScale[..blocks]);
+                }
                 if (TBlock.IsAffine)
                 {
                     Fp16.WidenStrided(ref Unsafe.Add(ref row, 2), TBlock.Bytes, rowScale[blocks..]);
@@ -83,7 +78,7 @@ internal static class Block32Driver
         }
     }
 
-    /// <summary>One weight row against all activation rows, four at a time.</summary>
+    /// <summary>One weight row against all activation rows, eight or four at a time (<see cref="IBlock32Kernel.MaxActivations"/>).</summary>
     private static void RunRow<TKernel>(
         ref byte row, Span<float> rowScale, int blocks, ref byte activations, nint activationBytes, int activationCount,
         Span<float> activationScale, int activationScaleStride, ref float output, nint destinationStride)
@@ -92,6 +87,14 @@ internal static class Block32Driver
         ref float weightScales = ref MemoryMarshal.GetReference(rowScale);
         ref float actScales = ref MemoryMarshal.GetReference(activationScale);
         int t = 0;
+        if (TKernel.MaxActivations >= 8)
+        {
+            for (; t + 8 <= activationCount; t += 8)
+            {
+                TKernel.Dot<EightActivations>(ref row, ref weightScales, blocks, ref Unsafe.Add(ref activations, t * activationBytes), activationBytes,
+                    ref Unsafe.Add(ref actScales, t * activationScaleStride), activationScaleStride, ref Unsafe.Add(ref output, t * destinationStride), destinationStride);
+            }
+        }
         for (; t + 4 <= activationCount; t += 4)
         {
             TKernel.Dot<FourActivations>(ref row, ref weightScales, blocks, ref Unsafe.Add(ref activations, t * activationBytes), activationBytes,

@@ -2,7 +2,8 @@ namespace DeepSharp.Quantization.Kernels;
 
 /// <summary>
 /// A SIMD kernel for a 32-element format on one <see cref="KernelPath"/>: one weight row against one to four
-/// activation rows, with the half scales of both already widened to floats by <see cref="Block32Driver"/>.
+/// activation rows, with the half scales of the activations (and, unless <see cref="ReadsWeightScales"/>, of the
+/// weights) already widened to floats by <see cref="Block32Driver"/>.
 /// </summary>
 /// <remarks>
 /// <c>weightScales[b]</c> is weight block b's <c>d</c>; <c>activationScales[t·activationScaleStride + b]</c>
@@ -18,17 +19,13 @@ internal interface IBlock32Kernel
         where TActs : struct, IActivationCount;
 
     /// <summary>
-    /// True when <see cref="DotOne"/> reads the weight scales from the blocks itself. A one-row GEMV then passes
-    /// over each weight row once: widening the scales first reads every cache line of the row in a separate
-    /// pass (one scale per 34 bytes), which in decoding was half the time of the whole matrix product.
+    /// True when the kernel reads the weight scales <c>d</c> from the blocks itself and ignores <c>weightScales</c>
+    /// (the signed formats on the AVX paths). Widening them first in the driver reads every cache line of the
+    /// row in a separate pass (one scale per 34 bytes of Q8_0): in a one-thread Q8_0 decode that pass took more
+    /// time than the dot, as it took the row's cache misses without overlapping them with work.
     /// </summary>
     static virtual bool ReadsWeightScales => false;
 
-    /// <summary>
-    /// One weight row of a signed format against one activation row, with the weight scales read (and widened)
-    /// from the blocks as the row streams by; only called when <see cref="ReadsWeightScales"/> is true. Returns
-    /// <c>Σ_b d_w·d_a·Σ v·a</c>, equal to <see cref="Dot{TActs}"/>'s result up to the order of float additions.
-    /// </summary>
-    static virtual float DotOne(ref byte weights, int blocks, ref byte activations, ref float activationScales) =>
-        throw new NotSupportedException("This kernel widens the weight scales in the driver.");
+    /// <summary>The most activation rows one <see cref="Dot{TActs}"/> serves: 4, or 8 (<see cref="EightActivations"/>).</summary>
+    static virtual int MaxActivations => 4;
 }
