@@ -7,7 +7,8 @@ namespace DeepSharp.Server;
 /// <summary>The fields chat and text completions share: model, streaming, sampling, token limit, stop strings.</summary>
 internal sealed record GenerationRequest
 {
-    private const int MaxStopStrings = 16;
+    /// <summary>The most stop strings a request may give (<c>stop</c>, <c>stop_sequences</c>); each is matched after every token.</summary>
+    internal const int MaxStopStrings = 16;
 
     /// <summary>The model name as the client sent it (echoed in responses); the served id when absent.</summary>
     public required string Model { get; init; }
@@ -134,11 +135,6 @@ internal sealed record GenerationRequest
         {
             throw JsonFields.WrongType("stop", "a string or an array of strings");
         }
-        var list = JsonFields.NonEmptyStrings(stop, "stop");
-        if (list.Count > MaxStopStrings)
-        {
-            throw ApiException.BadParam("stop", $"'stop' may hold at most {MaxStopStrings} strings");
-        }
-        return list;
+        return JsonFields.NonEmptyStrings(stop, "stop", MaxStopStrings);
     }
 }

@@ -120,9 +120,13 @@ internal static class JsonFields
         return text.ToString();
     }
 
-    /// <summary>The items of <paramref name="array"/>, each of which must be a non-empty string.</summary>
-    public static List<string> NonEmptyStrings(JsonElement array, string param)
+    /// <summary>The items of <paramref name="array"/>, at most <paramref name="maxCount"/>, each a non-empty string.</summary>
+    public static List<string> NonEmptyStrings(JsonElement array, string param, int maxCount)
     {
+        if (array.GetArrayLength() > maxCount)
+        {
+            throw ApiException.BadParam(param, $"'{param}' may hold at most {maxCount} strings");
+        }
         var list = new List<string>();
         foreach (var item in array.EnumerateArray())
         {

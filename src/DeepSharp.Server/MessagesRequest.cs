@@ -105,5 +105,5 @@ internal sealed record MessagesRequest
         JsonFields.TextContent(obj, name, param, "only text (and past thinking) content blocks are supported", "thinking", "redacted_thinking");
 
     private static IReadOnlyList<string> ReadStopSequences(JsonElement root) =>
-        JsonFields.Array(root, "stop_sequences") is JsonElement array ? JsonFields.NonEmptyStrings(array, "stop_sequences") : [];
+        JsonFields.Array(root, "stop_sequences") is JsonElement array ? JsonFields.NonEmptyStrings(array, "stop_sequences", GenerationRequest.MaxStopStrings) : [];
 }

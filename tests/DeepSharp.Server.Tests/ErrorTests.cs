@@ -30,6 +30,7 @@ public sealed class ErrorTests(SharedServer shared)
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"frequency_penalty":2.5}""", null, "frequency_penalty")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":5}""", null, "stop")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":["a",""]}""", null, "stop")]
+    [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stop":["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16","17"]}""", null, "stop")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"n":2}""", null, "n")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"stream":"yes"}""", null, "stream")]
     [InlineData("""{"messages":[{"role":"user","content":"hi"}],"seed":"x"}""", null, "seed")]

@@ -69,6 +69,8 @@ public sealed class MessagesEndpointTests(SharedServer shared)
     [InlineData("""{"max_tokens":5,"temperature":1.5,"messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.BadRequest)]
     [InlineData("""{"model":"claude-x","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.NotFound)]
     [InlineData("""{"max_tokens":5,"messages":[""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"max_tokens":5,"stop_sequences":["a",""],"messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"max_tokens":5,"stop_sequences":["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16","17"],"messages":[{"role":"user","content":"hi"}]}""", HttpStatusCode.BadRequest)]
     public async Task ErrorsHaveAnthropicsShape(string body, HttpStatusCode status)
     {
         using var response = await shared.Http.PostAsync("v1/messages", Json(body));
