@@ -156,7 +156,7 @@ internal sealed class BatchScheduler : IDisposable
         var error = new ObjectDisposedException(nameof(ChatEngine), "the engine was disposed");
         foreach (var slot in _slots.Where(s => s.Request is not null))
         {
-            End(slot, sink => sink.Failed(error), ref _failed);
+            Fail(slot, error);
         }
         List<SequenceRequest> queued;
         lock (_lock)
@@ -198,7 +198,7 @@ internal sealed class BatchScheduler : IDisposable
                 foreach (var slot in _slots.Where(s => s.Request is not null))
                 {
                     slot.Tokens.Clear();
-                    End(slot, sink => sink.Failed(e), ref _failed);
+                    Fail(slot, e);
                 }
             }
             Publish();
@@ -367,7 +367,7 @@ internal sealed class BatchScheduler : IDisposable
             }
             if (slot.Tokens.Count + count > _contextLength)
             {
-                End(slot, sink => sink.Finished(FinishReason.ContextFull, slot.Generated), ref _finished);
+                Finish(slot, FinishReason.ContextFull);
                 continue;
             }
             _batch.Add(new BatchSequence(slot.Cache, slot.Tokens.Count, count, count == left ? LogitRows.Last : LogitRows.None));
@@ -389,7 +389,7 @@ internal sealed class BatchScheduler : IDisposable
             foreach (var slot in _stepped)
             {
                 slot.Tokens.Clear();
-                End(slot, sink => sink.Failed(e), ref _failed);
+                Fail(slot, e);
             }
             return;
         }
@@ -421,15 +421,21 @@ internal sealed class BatchScheduler : IDisposable
         {
             _completionTokens++;
         }
-        TokenVerdict verdict = default;
-        if (!Call(slot, () => verdict = request.Sink.Token(token, logprobs, endOfGeneration, limit)))
+        // Called directly, not through Call: a lambda here would capture slot and allocate on every token.
+        TokenVerdict verdict;
+        try
         {
+            verdict = request.Sink.Token(token, logprobs, endOfGeneration, limit);
+        }
+        catch (Exception e)
+        {
+            Fail(slot, e);
             return;
         }
         FinishReason? finish = endOfGeneration ? FinishReason.StopToken : verdict.Finish ?? limit;
         if (finish is { } reason)
         {
-            End(slot, sink => sink.Finished(reason, slot.Generated), ref _finished);
+            Finish(slot, reason);
             return;
         }
         slot.Pending.Clear();
@@ -464,10 +470,16 @@ internal sealed class BatchScheduler : IDisposable
         }
         catch (Exception e)
         {
-            End(slot, sink => sink.Failed(e), ref _failed);
+            Fail(slot, e);
             return false;
         }
     }
+
+    /// <summary>Ends <paramref name="slot"/> with a failure (its closure is allocated only on this path).</summary>
+    private void Fail(SchedulerSlot slot, Exception error) => End(slot, sink => sink.Failed(error), ref _failed);
+
+    /// <summary>Ends <paramref name="slot"/> as finished for <paramref name="reason"/>.</summary>
+    private void Finish(SchedulerSlot slot, FinishReason reason) => End(slot, sink => sink.Finished(reason, slot.Generated), ref _finished);
 
     private void End(SchedulerSlot slot, Action<ISequenceSink> final, ref long counter)
     {
