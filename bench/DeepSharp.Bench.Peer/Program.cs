@@ -11,8 +11,14 @@ using DeepSharp.Bench.Peer;
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 var models = new List<string>();
 bool repack = true;
+const string Usage = "usage: DeepSharp.Bench.Peer [--prompt N] [--gen N] [--threads N] [--repetitions N] [--no-repack] [--out FILE] MODEL.gguf...";
 for (int i = 0; i < args.Length; i++)
 {
+    if (args[i] is "--help" or "-h")
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
     if (args[i] == "--no-repack")
     {
         repack = false;
@@ -30,7 +36,12 @@ int Option(string name, int fallback) => options.TryGetValue(name, out string? v
 int promptLength = Option("--prompt", 512), generate = Option("--gen", 64), threads = Option("--threads", 2), repetitions = Option("--repetitions", 5);
 if (models.Count == 0)
 {
-    Console.Error.WriteLine("usage: DeepSharp.Bench.Peer [--prompt N] [--gen N] [--threads N] [--repetitions N] [--no-repack] [--out FILE] MODEL.gguf...");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+if (models.FirstOrDefault(m => !File.Exists(m)) is { } missing)
+{
+    Console.Error.WriteLine($"no such model file: {missing}");
     return 2;
 }
 
