@@ -69,9 +69,10 @@ internal static class TrainCommand
         var kl = new Option<double?>("--kl") { Description = "GRPO: weight of the KL penalty (default: the recipe's)" };
         var stepReward = new Option<double?>("--step-reward") { Description = "GRPO: weight of the step credit (default: the recipe's)" };
         var temperature = new Option<double?>("--temperature") { Description = "GRPO: sampling temperature (default: the recipe's)" };
+        var earlierTurns = new Option<int?>("--earlier-turns") { Description = "SFT: ask each question after up to N earlier question-answer turns (default: the recipe's, 0)" };
         var command = new Command(name, name == "tokenizer" ? "Train the byte-level BPE tokenizer of the run" : $"Run (or resume) the {name} stage")
         {
-            s_run, s_corpus, s_seed, s_threads, s_steps, lr, batch, task, kl, stepReward, temperature,
+            s_run, s_corpus, s_seed, s_threads, s_steps, lr, batch, task, kl, stepReward, temperature, earlierTurns,
         };
         command.SetAction(r => Guard(() =>
         {
@@ -85,7 +86,7 @@ internal static class TrainCommand
             o = name switch
             {
                 "pretrain" => o with { Pretrain = Tuned(o.Pretrain) },
-                "sft" => o with { Sft = Tuned(o.Sft), SftTask = r.GetValue(task) ?? o.SftTask },
+                "sft" => o with { Sft = Tuned(o.Sft), SftTask = r.GetValue(task) ?? o.SftTask, SftEarlierTurns = r.GetValue(earlierTurns) ?? o.SftEarlierTurns },
                 "grpo" => o with
                 {
                     Grpo = Tuned(o.Grpo),

@@ -117,6 +117,21 @@ public sealed class TrainingTests : IDisposable
     }
 
     [Fact]
+    public void Chat_examples_after_earlier_turns_hold_them_in_the_prompt_and_train_only_the_last_completion()
+    {
+        var tok = TinyModels.Tokenizer;
+        var first = ArithmeticTask.Create(ArithmeticOperation.Add, 12, 9);
+        var last = ArithmeticTask.Create(ArithmeticOperation.Subtract, 40, 7);
+        var alone = ChatExample.From(tok, last);
+        var example = ChatExample.From(tok, [first], last);
+        Assert.Equal(tok.Encode(R1Prompt.Render([first], last.Question)), example.Prompt);
+        Assert.Equal(alone.Completion, example.Completion);
+        Assert.True(example.Prompt.Length > alone.Prompt.Length);
+        var (_, targets, _) = ChatExample.Pack([example], tok.EosId);
+        Assert.Equal(example.Completion.Length, targets.Count(t => t != -100));
+    }
+
+    [Fact]
     public void Grpo_batches_mask_everything_but_the_completions()
     {
         int[][] prompts = [[1, 2, 3], [4, 5]];

@@ -8,9 +8,12 @@ namespace DeepSharp.Training.Data;
 /// <param name="Completion">Completion ids, EOS last.</param>
 public sealed record ChatExample(int[] Prompt, int[] Completion)
 {
-    /// <summary>Tokenizes a worked problem.</summary>
-    public static ChatExample From(BpeTokenizer tokenizer, ReasoningProblem problem) =>
-        new([.. tokenizer.Encode(R1Prompt.Render(problem.Question))], [.. tokenizer.Encode(problem.Completion)]);
+    /// <summary>Tokenizes a worked problem asked as the first question of a conversation.</summary>
+    public static ChatExample From(BpeTokenizer tokenizer, ReasoningProblem problem) => From(tokenizer, [], problem);
+
+    /// <summary>Tokenizes a worked problem asked after <paramref name="earlier"/> turns (questions and answers) of the same conversation.</summary>
+    public static ChatExample From(BpeTokenizer tokenizer, IReadOnlyList<ReasoningProblem> earlier, ReasoningProblem problem) =>
+        new([.. tokenizer.Encode(R1Prompt.Render(earlier, problem.Question))], [.. tokenizer.Encode(problem.Completion)]);
 
     /// <summary>
     /// Packs examples into inputs and targets [n, T]: targets are the next tokens of the completion and −100

@@ -53,7 +53,7 @@ public sealed class Recipe(RecipeOptions options, TextWriter log)
     {
         var tokenizer = Tokenizer();
         var model = Checkpoint.Read(_layout.Pretrain).LoadModel(_layout.Pretrain);
-        return SftTrainer.Run(model, tokenizer, ReasoningTasks.Get(options.SftTask), options.Sft, _layout.Sft);
+        return SftTrainer.Run(model, tokenizer, ReasoningTasks.Get(options.SftTask), options.Sft, _layout.Sft, maxEarlierTurns: options.SftEarlierTurns);
     }
 
     /// <summary>Stage 3, from the SFT checkpoint (which is also the KL reference).</summary>

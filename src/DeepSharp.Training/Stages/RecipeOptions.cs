@@ -49,6 +49,12 @@ public sealed record RecipeOptions
     public string SftTask { get; init; } = "arith-sft";
 
     /// <summary>
+    /// SFT examples are asked after up to this many earlier question–answer turns of the same conversation; 0 (the
+    /// bundled model's recipe) asks every question alone.
+    /// </summary>
+    public int SftEarlierTurns { get; init; }
+
+    /// <summary>
     /// Task GRPO trains on: three parts 3–4-digit problems to one part 1–3-digit ones, since GRPO on the hard range
     /// alone forgot the easy one.
     /// </summary>

@@ -41,6 +41,13 @@ public static class R1Prompt
     /// <summary>The prompt for one user question, as the chat template renders it with a generation prompt.</summary>
     public static string Render(string question) => Bos + User + question + Assistant + ThinkOpen + "\n";
 
+    /// <summary>
+    /// The prompt for <paramref name="question"/> after earlier turns of the same conversation, as the chat template
+    /// renders it: each earlier problem's question, then its answer alone (the template drops past reasoning).
+    /// </summary>
+    public static string Render(IEnumerable<ReasoningProblem> earlier, string question) =>
+        Bos + string.Concat(earlier.Select(p => User + p.Question + Assistant + p.Answer + Eos)) + User + question + Assistant + ThinkOpen + "\n";
+
     /// <summary>What the model writes after the prompt: reasoning, <c>&lt;/think&gt;</c>, answer, end-of-sentence.</summary>
     public static string Completion(string reasoning, string answer) => reasoning + "\n" + ThinkClose + "\n\n" + answer + Eos;
 }

@@ -3,7 +3,7 @@ namespace DeepSharp.Evaluation;
 /// <summary>
 /// Measures accuracy on held-out problems with any generator: the trainer passes its TorchSharp model, the
 /// engine its own decoder. The generator receives user questions and returns the completions written after
-/// the R1 prompt (<see cref="R1Prompt.Render"/>), greedy for a reproducible score.
+/// the R1 prompt (<see cref="R1Prompt.Render(string)"/>), greedy for a reproducible score.
 /// </summary>
 public static class TaskEvaluator
 {

@@ -1,3 +1,4 @@
+using DeepSharp.Chat;
 using DeepSharp.Evaluation;
 
 namespace DeepSharp.Tests.Evaluation;
@@ -39,6 +40,25 @@ public class CompletionGraderTests
         Assert.Equal(5, result.Correct);
         Assert.Equal(5, result.WellFormed);
         Assert.Equal(50, result.AccuracyPercent);
+    }
+
+    [Fact]
+    public void Prompt_with_earlier_turns_is_what_the_bundled_chat_template_renders()
+    {
+        var earlier = new ReasoningProblem[] { new("What is 2 + 3?", "3+2+0=5", "5"), new("What is 40 - 1?", "0-1-0=9\n4-0-1=3", "39") };
+        var messages = new List<ChatMessage>();
+        foreach (var p in earlier)
+        {
+            messages.Add(ChatMessage.User(p.Question));
+            messages.Add(ChatMessage.Assistant(R1Prompt.ThinkOpen + "\n" + p.Completion.Replace(R1Prompt.Eos, "", StringComparison.Ordinal)));
+        }
+        messages.Add(ChatMessage.User("What is 7 * 8?"));
+        string rendered = ChatTemplate.Parse(R1Prompt.ChatTemplate).Render(new ChatTemplateContext
+        {
+            Messages = messages, AddGenerationPrompt = true, BosToken = R1Prompt.Bos, EosToken = R1Prompt.Eos,
+        });
+        Assert.Equal(rendered, R1Prompt.Render(earlier, "What is 7 * 8?"));
+        Assert.Equal(R1Prompt.Render("What is 7 * 8?"), R1Prompt.Render([], "What is 7 * 8?"));
     }
 
     [Fact]
