@@ -69,7 +69,7 @@ internal static class TrainCommand
         var kl = new Option<double?>("--kl") { Description = "GRPO: weight of the KL penalty (default: the recipe's)" };
         var stepReward = new Option<double?>("--step-reward") { Description = "GRPO: weight of the step credit (default: the recipe's)" };
         var temperature = new Option<double?>("--temperature") { Description = "GRPO: sampling temperature (default: the recipe's)" };
-        var earlierTurns = new Option<int?>("--earlier-turns") { Description = "SFT: ask each question after up to N earlier question-answer turns (default: the recipe's, 0)" };
+        var earlierTurns = new Option<int?>("--earlier-turns") { Description = "SFT: ask each question after up to N earlier question-answer turns (default: the recipe's, 3)" };
         var command = new Command(name, name == "tokenizer" ? "Train the byte-level BPE tokenizer of the run" : $"Run (or resume) the {name} stage")
         {
             s_run, s_corpus, s_seed, s_threads, s_steps, lr, batch, task, kl, stepReward, temperature, earlierTurns,

@@ -49,10 +49,11 @@ public sealed record RecipeOptions
     public string SftTask { get; init; } = "arith-sft";
 
     /// <summary>
-    /// SFT examples are asked after up to this many earlier question–answer turns of the same conversation; 0 (the
-    /// bundled model's recipe) asks every question alone.
+    /// SFT examples are asked after 0 to this many earlier question–answer turns of the same conversation (drawn
+    /// uniformly), so that the model answers later questions of a chat too; 0 asks every question alone (the
+    /// models shipped before the fourth session).
     /// </summary>
-    public int SftEarlierTurns { get; init; }
+    public int SftEarlierTurns { get; init; } = 3;
 
     /// <summary>
     /// Task GRPO trains on: three parts 3–4-digit problems to one part 1–3-digit ones, since GRPO on the hard range
