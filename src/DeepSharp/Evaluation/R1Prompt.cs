@@ -39,7 +39,7 @@ public static class R1Prompt
         "{% if add_generation_prompt %}{{ '<｜Assistant｜><think>\\n' }}{% endif %}";
 
     /// <summary>The prompt for one user question, as the chat template renders it with a generation prompt.</summary>
-    public static string Render(string question) => Bos + User + question + Assistant + ThinkOpen + "\n";
+    public static string Render(string question) => Render([], question);
 
     /// <summary>
     /// The prompt for <paramref name="question"/> after earlier turns of the same conversation, as the chat template
