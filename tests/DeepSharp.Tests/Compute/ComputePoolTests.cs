@@ -86,4 +86,44 @@ public sealed class ComputePoolTests
         Parallel.ForEach(jobs, job => pool.Run(job, 64));
         Assert.All(jobs, j => Assert.All(j.Runs, n => Assert.Equal(1, n)));
     }
+
+    /// <summary>Chunk 0 (the caller's first) holds the caller until chunks 1-3, the rest of its own run, are done by the worker.</summary>
+    private sealed class HeldCallerJob : IChunkJob
+    {
+        private readonly int[] _done = new int[8];
+        private readonly object _orderLock = new();
+
+        public List<int> WorkerOrder { get; } = [];
+
+        public int CallerThread { get; init; }
+
+        public void Execute(int chunk)
+        {
+            if (chunk == 0)
+            {
+                Assert.Equal(CallerThread, Environment.CurrentManagedThreadId);
+                Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref _done[1]) + Volatile.Read(ref _done[2]) + Volatile.Read(ref _done[3]) == 3, TimeSpan.FromSeconds(20)),
+                    "the worker never took the held caller's chunks");
+            }
+            else if (Environment.CurrentManagedThreadId != CallerThread)
+            {
+                lock (_orderLock)
+                {
+                    WorkerOrder.Add(chunk);
+                }
+            }
+            Volatile.Write(ref _done[chunk], 1);
+        }
+    }
+
+    [Fact]
+    public void AThreadRunsItsOwnChunksInOrderThenStealsFromTheBackOfAnother()
+    {
+        using var pool = new ComputePool(2);
+        // Two threads, eight chunks: the caller owns 0-3 and the worker 4-7. The caller is held in chunk 0, so the worker
+        // finishes its own run front to back and then takes the caller's remaining chunks from the back.
+        var job = new HeldCallerJob { CallerThread = Environment.CurrentManagedThreadId };
+        pool.Run(job, 8);
+        Assert.Equal([4, 5, 6, 7, 3, 2, 1], job.WorkerOrder);
+    }
 }
