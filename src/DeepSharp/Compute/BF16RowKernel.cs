@@ -17,5 +17,7 @@ internal sealed class BF16RowKernel : WideningRowKernel
         }
     }
 
+    public override GgmlType PreparedType => GgmlType.BF16;
+
     protected override float RoundActivation(float x) => Bf16.ToSingle(Bf16.FromSingle(x));
 }

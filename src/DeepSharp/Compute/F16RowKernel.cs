@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using DeepSharp.Quantization;
 
 namespace DeepSharp.Compute;
 
@@ -10,6 +11,8 @@ internal sealed class F16RowKernel : WideningRowKernel
 
     public override void Dequantize(ReadOnlySpan<byte> weightRow, Span<float> destination) =>
         TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(weightRow), destination);
+
+    public override GgmlType PreparedType => GgmlType.F16;
 
     protected override float RoundActivation(float x) => (float)(Half)x;
 }

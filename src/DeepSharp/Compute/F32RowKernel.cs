@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using DeepSharp.Quantization;
 
 namespace DeepSharp.Compute;
 
@@ -7,6 +8,8 @@ namespace DeepSharp.Compute;
 internal sealed class F32RowKernel : RowKernel
 {
     public static F32RowKernel Instance { get; } = new();
+
+    public override GgmlType PreparedType => GgmlType.F32;
 
     public override int PreparedBytes(int columns) => columns * sizeof(float);
 

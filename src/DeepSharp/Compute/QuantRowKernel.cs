@@ -9,6 +9,8 @@ namespace DeepSharp.Compute;
 /// </summary>
 internal sealed unsafe class QuantRowKernel(IQuantFormat format) : RowKernel
 {
+    public override GgmlType PreparedType => format.DotType;
+
     public override int PreparedBytes(int columns) => format.ActivationBytes(columns);
 
     public override void Prepare(ReadOnlySpan<float> x, Span<byte> prepared) => format.QuantizeActivations(x, prepared);

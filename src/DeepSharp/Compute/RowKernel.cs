@@ -30,6 +30,9 @@ internal abstract unsafe class RowKernel
         _ => throw new UnsupportedTensorTypeException(type, tensorName),
     };
 
+    /// <summary>The type activation rows are prepared in: two kernels with the same one prepare a row to the same bytes.</summary>
+    public abstract GgmlType PreparedType { get; }
+
     /// <summary>Bytes of a prepared activation row of <paramref name="columns"/> values.</summary>
     public abstract int PreparedBytes(int columns);
 

@@ -21,10 +21,35 @@ public sealed record ForwardContext(Workspace Workspace, ComputePool Pool, IActi
         Meter?.AddWeightBytes(weights.Bytes);
     }
 
+    /// <summary>The same input rows times each of <paramref name="matrices"/>, products one matrix after another (<see cref="WeightMatrix.MatMulShared"/>), metered.</summary>
+    public void MatMulShared(ReadOnlySpan<WeightMatrix> matrices, ReadOnlySpan<float> input, int count, Span<float> output)
+    {
+        WeightMatrix.MatMulShared(matrices, input, count, output, Pool);
+        AddWeightBytes(matrices);
+    }
+
+    /// <summary>Matrix i times the input row at i × <paramref name="inputStride"/>, in one run (<see cref="WeightMatrix.MatVecEach"/>), metered.</summary>
+    public void MatVecEach(ReadOnlySpan<WeightMatrix> matrices, ReadOnlySpan<float> inputs, int inputStride, Span<float> output)
+    {
+        WeightMatrix.MatVecEach(matrices, inputs, inputStride, output, Pool);
+        AddWeightBytes(matrices);
+    }
+
     /// <summary><paramref name="output"/> = <paramref name="weights"/>ᵀ · each of <paramref name="count"/> input rows, on <see cref="Pool"/>, metered.</summary>
     public void MatMulTransposed(WeightMatrix weights, ReadOnlySpan<float> input, int count, Span<float> output)
     {
         weights.MatMulTransposed(input, count, output, Pool);
         Meter?.AddWeightBytes(weights.Bytes);
+    }
+
+    private void AddWeightBytes(ReadOnlySpan<WeightMatrix> matrices)
+    {
+        if (Meter is { } meter)
+        {
+            foreach (var m in matrices)
+            {
+                meter.AddWeightBytes(m.Bytes);
+            }
+        }
     }
 }

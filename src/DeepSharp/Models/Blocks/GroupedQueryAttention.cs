@@ -11,6 +11,7 @@ namespace DeepSharp.Models.Blocks;
 public sealed class GroupedQueryAttention : IAttention
 {
     private readonly GqaWeights _w;
+    private readonly WeightMatrix[] _queryKeyValue;
     private readonly Rope _rope;
     private readonly int _heads;
     private readonly int _kvHeads;
@@ -41,6 +42,7 @@ public sealed class GroupedQueryAttention : IAttention
             throw new ArgumentException($"RoPE over {rope.Dimensions} dimensions does not fit a key head of {keyLength}");
         }
         _w = weights;
+        _queryKeyValue = [weights.Query, weights.Key, weights.Value];
         _rope = rope;
         _heads = heads;
         _kvHeads = kvHeads;
@@ -60,12 +62,11 @@ public sealed class GroupedQueryAttention : IAttention
         var ws = context.Workspace;
         int tokens = BatchSequence.CountTokens(sequences);
         int qWidth = _heads * _keyLength, kWidth = _kvHeads * _keyLength, vWidth = _kvHeads * _valueLength;
-        var q = ws.Get("attn.q", tokens * qWidth);
-        var k = ws.Get("attn.k", tokens * kWidth);
-        var v = ws.Get("attn.v", tokens * vWidth);
-        context.MatMul(_w.Query, input, tokens, q);
-        context.MatMul(_w.Key, input, tokens, k);
-        context.MatMul(_w.Value, input, tokens, v);
+        var qkv = ws.Get("attn.qkv", tokens * (qWidth + kWidth + vWidth));
+        context.MatMulShared(_queryKeyValue, input, tokens, qkv);
+        var q = qkv[..(tokens * qWidth)];
+        var k = qkv.Slice(tokens * qWidth, tokens * kWidth);
+        var v = qkv.Slice(tokens * (qWidth + kWidth), tokens * vWidth);
         AddBias(q, _w.QueryBias);
         AddBias(k, _w.KeyBias);
         AddBias(v, _w.ValueBias);

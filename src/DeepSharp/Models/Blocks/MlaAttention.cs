@@ -20,6 +20,7 @@ namespace DeepSharp.Models.Blocks;
 public sealed class MlaAttention : IAttention
 {
     private readonly MlaWeights _w;
+    private readonly WeightMatrix[] _inputProjections;
     private readonly Rope _rope;
     private readonly MlaForm _form;
     private readonly int _heads;
@@ -85,6 +86,7 @@ public sealed class MlaAttention : IAttention
             throw new ArgumentException($"RoPE over {rope.Dimensions} dimensions, but the MLA rope part is {_ropeDim} wide");
         }
         _w = weights;
+        _inputProjections = [weights.Query ?? weights.QueryA!, weights.KvA];
         _rope = rope;
         _form = form;
         _epsilon = rmsEpsilon;
@@ -101,20 +103,23 @@ public sealed class MlaAttention : IAttention
         var ws = context.Workspace;
         int tokens = BatchSequence.CountTokens(sequences);
         int qWidth = _heads * _qkHead, kvWidth = _latent + _ropeDim;
-        var q = ws.Get("mla.q", tokens * qWidth);
-        if (_w.Query is { } wq)
+        // The query (or its compression) and the compressed key-value both read the block's input: one run for both.
+        int queryIn = _w.Query is { } wq ? wq.Rows : _w.QueryA!.Rows;
+        var projected = ws.Get("mla.q_kv", tokens * (queryIn + kvWidth));
+        context.MatMulShared(_inputProjections, input, tokens, projected);
+        var kv = projected.Slice(tokens * queryIn, tokens * kvWidth);
+        Span<float> q;
+        if (_w.Query is not null)
         {
-            context.MatMul(wq, input, tokens, q);
+            q = projected[..(tokens * qWidth)];
         }
         else
         {
-            var compressed = ws.Get("mla.q_a", tokens * _w.QueryA!.Rows);
-            context.MatMul(_w.QueryA, input, tokens, compressed);
-            RmsNorm.ApplyRows(compressed, _w.QueryA.Rows, _w.QueryANorm!, _epsilon);
+            var compressed = projected[..(tokens * queryIn)];
+            RmsNorm.ApplyRows(compressed, queryIn, _w.QueryANorm!, _epsilon);
+            q = ws.Get("mla.q", tokens * qWidth);
             context.MatMul(_w.QueryB!, compressed, tokens, q);
         }
-        var kv = ws.Get("mla.kv", tokens * kvWidth);
-        context.MatMul(_w.KvA, input, tokens, kv);
         int first = 0;
         bool anyAbsorbed = false;
         foreach (var s in sequences)

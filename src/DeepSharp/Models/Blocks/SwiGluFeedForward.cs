@@ -8,6 +8,7 @@ public sealed class SwiGluFeedForward : IFeedForward
     private readonly WeightMatrix _gate;
     private readonly WeightMatrix _up;
     private readonly WeightMatrix _down;
+    private readonly WeightMatrix[] _gateUp;
 
     /// <summary>Binds the block and checks the shapes: gate and up map width → hidden, down maps hidden → width.</summary>
     public SwiGluFeedForward(WeightMatrix gate, WeightMatrix up, WeightMatrix down)
@@ -20,6 +21,7 @@ public sealed class SwiGluFeedForward : IFeedForward
         _gate = gate;
         _up = up;
         _down = down;
+        _gateUp = [gate, up];
     }
 
     /// <summary>Hidden width.</summary>
@@ -28,11 +30,11 @@ public sealed class SwiGluFeedForward : IFeedForward
     /// <inheritdoc />
     public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, int tokens, Span<float> output)
     {
-        var gate = context.Workspace.Get("ffn.gate", tokens * HiddenLength);
-        var up = context.Workspace.Get("ffn.up", tokens * HiddenLength);
-        context.MatMul(_gate, input, tokens, gate);
-        context.MatMul(_up, input, tokens, up);
-        Activations.SwiGlu(gate, up, gate);
+        int hidden = tokens * HiddenLength;
+        var gateUp = context.Workspace.Get("ffn.gate_up", 2 * hidden);
+        context.MatMulShared(_gateUp, input, tokens, gateUp);
+        var gate = gateUp[..hidden];
+        Activations.SwiGlu(gate, gateUp[hidden..], gate);
         context.MatMul(_down, gate, tokens, output);
     }
 }
