@@ -106,4 +106,32 @@ internal static class LegacyCodes
         var bit = Vector256.Create(0x8040201008040201ul).AsByte();
         return Vector256.Equals(spread & bit, bit) & Vector256.Create((byte)0x10);
     }
+
+    /// <summary>
+    /// <see cref="Nibbles256"/> of two blocks <paramref name="stride"/> bytes apart into one zmm register (AVX-512):
+    /// both blocks' packed bytes and the same shifted down a nibble, 128-bit lanes put in element order, one mask.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<byte> NibblePair512(ref byte qs, int stride)
+    {
+        var packed = Vector128.LoadUnsafe(ref qs).ToVector256Unsafe().WithUpper(Vector128.LoadUnsafe(ref Unsafe.Add(ref qs, stride)));
+        var both = packed.ToVector512Unsafe().WithUpper(Vector256.ShiftRightLogical(packed.AsUInt16(), 4).AsByte());
+        // Lanes [b low, b+1 low, b high, b+1 high] to [b low, b high, b+1 low, b+1 high].
+        return Avx512F.Shuffle4x128(both.AsUInt64(), both.AsUInt64(), 0b11_01_10_00).AsByte() & Vector512.Create((byte)0x0F);
+    }
+
+    /// <summary>
+    /// <see cref="FifthBits256"/> of two blocks <paramref name="stride"/> bytes apart into one zmm register (AVX-512):
+    /// both u32 in one broadcast u64, and byte j takes u64 byte j / 8 with one in-lane shuffle.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<byte> FifthBitPair512(ref byte qh, int stride)
+    {
+        ulong both = Unsafe.ReadUnaligned<uint>(ref qh) | (ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref qh, stride)) << 32;
+        var spread = Avx512BW.Shuffle(Vector512.Create(both).AsByte(), Vector512.Create(
+            (byte)0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3,
+            4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7));
+        var bit = Vector512.Create(0x8040201008040201ul).AsByte();
+        return Vector512.Equals(spread & bit, bit) & Vector512.Create((byte)0x10);
+    }
 }

@@ -56,5 +56,11 @@ internal sealed class Q4_0Format : ScaledBlockFormat
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Values256(ref byte block) =>
             LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 2)) - Vector256.Create((byte)8);
+
+        public static byte CodeOffset => 8;
+
+        /// <summary>Two blocks' codes (0..15) for the AVX-512 path.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<byte> Pair512(ref byte first) => LegacyCodes.NibblePair512(ref Unsafe.Add(ref first, 2), Bytes);
     }
 }

@@ -57,5 +57,12 @@ internal sealed class Q5_0Format : ScaledBlockFormat
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Values256(ref byte block) =>
             (LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 6)) | LegacyCodes.FifthBits256(ref Unsafe.Add(ref block, 2))) - Vector256.Create((byte)16);
+
+        public static byte CodeOffset => 16;
+
+        /// <summary>Two blocks' codes (0..31) for the AVX-512 path.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<byte> Pair512(ref byte first) =>
+            LegacyCodes.NibblePair512(ref Unsafe.Add(ref first, 6), Bytes) | LegacyCodes.FifthBitPair512(ref Unsafe.Add(ref first, 2), Bytes);
     }
 }

@@ -35,4 +35,19 @@ internal interface IBlock32<TSelf>
         var low = TSelf.Values(ref block, out var high);
         return low.ToVector256Unsafe().WithUpper(high);
     }
+
+    /// <summary>
+    /// For signed formats stored as unsigned codes <c>c = v + o</c> (Q4_0: 8, Q5_0: 16), <c>o</c>; 0 otherwise. With
+    /// an offset the AVX-512 kernel multiplies the codes, which need no sign handling, and subtracts <c>o·Σ a</c>.
+    /// </summary>
+    static abstract byte CodeOffset { get; }
+
+    /// <summary>
+    /// Two consecutive blocks for the AVX-512 kernel, block b in bytes 0..31 and block b + 1 in bytes 32..63: the
+    /// codes when <see cref="CodeOffset"/> is set or the format is affine, else the signed values. Formats with
+    /// packed codes decode both blocks at this width, the others join two <see cref="Values256"/>. (Abstract, as is
+    /// <see cref="CodeOffset"/>: a static member left to its default implementation was not inlined into the kernel,
+    /// which then made the Q4_1 GEMV a third slower.)
+    /// </summary>
+    static abstract Vector512<byte> Pair512(ref byte first);
 }
