@@ -112,6 +112,18 @@ public static class Fp16
         return (widened | ((h & Vector128.Create(0x8000u)) << 16)).AsSingle();
     }
 
+    /// <summary><see cref="ToSingle(Vector128{uint})"/> on eight lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> ToSingle(Vector256<uint> h)
+    {
+        var magnitude = h & Vector256.Create(0x7FFFu);
+        var scaled = ((magnitude << 13).AsSingle() * Vector256.Create(BitConverter.UInt32BitsToSingle(ExponentRebias))).AsUInt32();
+        var special = Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(0x7C00u));
+        var quiet = Vector256.GreaterThan(magnitude, Vector256.Create(0x7C00u)) & Vector256.Create(0x00400000u);
+        var widened = Vector256.ConditionalSelect(special, (magnitude << 13) | Vector256.Create(0x7F800000u) | quiet, scaled);
+        return (widened | ((h & Vector256.Create(0x8000u)) << 16)).AsSingle();
+    }
+
     /// <summary>
     /// Widens <c>destination.Length</c> halves that lie <paramref name="stride"/> bytes apart, starting at
     /// <paramref name="first"/>: the scales of consecutive blocks. Gathered 64 at a time, then <see cref="Widen"/>.

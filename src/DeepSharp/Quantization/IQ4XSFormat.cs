@@ -81,6 +81,9 @@ internal sealed class IQ4XSFormat : ScaledSuperBlockFormat
         public static Vector128<float> FloatScales(ref byte block) => Vector128.CreateScalar(Fp16.Read(ref block, 0));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint ScaleHalves(ref byte block) => Unsafe.ReadUnaligned<ushort>(ref block);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             mins = default;

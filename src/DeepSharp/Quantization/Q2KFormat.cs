@@ -62,6 +62,9 @@ internal sealed class Q2KFormat : AffineSuperBlockFormat
         public static Vector128<float> FloatScales(ref byte block) => Fp16.ReadPair(ref block, 80);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint ScaleHalves(ref byte block) => Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, 80));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             var packed = Vector128.LoadUnsafe(ref block);

@@ -92,6 +92,9 @@ internal sealed class Q3KFormat : ScaledSuperBlockFormat
         public static Vector128<float> FloatScales(ref byte block) => Vector128.CreateScalar(Fp16.Read(ref block, 108));
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint ScaleHalves(ref byte block) => Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref block, 108));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             mins = default;

@@ -60,6 +60,9 @@ internal sealed class Q5KFormat : AffineSuperBlockFormat
         public static Vector128<float> FloatScales(ref byte block) => Fp16.ReadPair(ref block, 0);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static uint ScaleHalves(ref byte block) => Unsafe.ReadUnaligned<uint>(ref block);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<sbyte> GroupScales(ref byte block, out Vector128<byte> mins)
         {
             return Q4KScales.GroupScales(ref Unsafe.Add(ref block, Scales), out mins);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.Tests.Quantization;
@@ -49,6 +50,22 @@ public sealed class KernelPathTests
             float expected = (float)BitConverter.UInt16BitsToHalf((ushort)bits);
             float actual = Fp16.ToSingle((ushort)bits);
             Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(actual), $"0x{bits:X4}: {actual} vs {expected}");
+        }
+    }
+
+    [Fact]
+    public void Fp16ToSingle_OnEightLanes_EqualsTheScalarForm_ForEveryPattern()
+    {
+        for (int first = 0; first < 65536; first += 8)
+        {
+            var lanes = Vector256.Create(
+                (uint)first, (uint)first + 1, (uint)first + 2, (uint)first + 3, (uint)first + 4, (uint)first + 5, (uint)first + 6, (uint)first + 7);
+            var widened = Fp16.ToSingle(lanes);
+            for (int i = 0; i < 8; i++)
+            {
+                float expected = Fp16.ToSingle((ushort)(first + i));
+                Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(widened.GetElement(i)), $"0x{first + i:X4}");
+            }
         }
     }
 

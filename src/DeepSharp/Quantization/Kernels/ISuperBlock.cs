@@ -25,6 +25,12 @@ internal interface ISuperBlock<TSelf>
     static abstract Vector128<float> FloatScales(ref byte block);
 
     /// <summary>
+    /// The half bit patterns of <see cref="FloatScales"/>: <c>d</c> in the low 16 bits, <c>dmin</c> (or 0) in the high
+    /// 16. The AVX-512 kernel widens four blocks' patterns at once.
+    /// </summary>
+    static abstract uint ScaleHalves(ref byte block);
+
+    /// <summary>
     /// The integer scale of each 16-element group as a signed byte (group g in byte g), and for affine formats
     /// the minimums in <paramref name="mins"/> (zero otherwise). Portable; every path shares it.
     /// </summary>

@@ -30,9 +30,23 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     {
         Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
         Vector512<float> sum4 = default, sum5 = default, sum6 = default, sum7 = default;
+        Vector512<float> fourScales = default;
+        Vector512<int> pick = default;
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            if (TBlock.Kind == SuperBlockKind.Affine)
+            {
+                if ((b & 3) == 0)
+                {
+                    fourScales = ScalesOfFour(ref block, blocks - b);
+                    pick = Vector512.Create(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1);
+                }
+                else
+                {
+                    pick += Vector512.Create(2);
+                }
+            }
             ref byte act0 = ref Unsafe.Add(ref activations, b * SuperBlock.ActivationBytes);
             ref byte act1 = ref Unsafe.Add(ref act0, activationBytes);
             ref byte act2 = ref Unsafe.Add(ref act0, 2 * activationBytes);
@@ -74,8 +88,9 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
                 }
             }
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
-            var d = TBlock.FloatScales(ref block);
-            var factors = Vector512.Create(Vector256.Create(d.ToScalar()), Vector256.Create(TBlock.Kind == SuperBlockKind.Affine ? -d.GetElement(1) : 0f));
+            var factors = TBlock.Kind == SuperBlockKind.Affine
+                ? Avx512F.PermuteVar16x32(fourScales, pick)
+                : Vector512.Create(TBlock.FloatScales(ref block).ToScalar()).WithUpper(Vector256<float>.Zero);
             sum0 = Accumulate(sum0, code0, sumWeights, factors, ref act0);
             if (TActs.Count > 1)
             {
@@ -100,6 +115,24 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
         ActivationResults.Store<TActs>(ref destination, destinationStride,
             LaneSum.Of(sum0), LaneSum.Of(sum1), LaneSum.Of(sum2), LaneSum.Of(sum3),
             LaneSum.Of(sum4), LaneSum.Of(sum5), LaneSum.Of(sum6), LaneSum.Of(sum7));
+    }
+
+    /// <summary>
+    /// The float scales of the next four blocks of an affine format (fewer at the row's end), widened together: lanes
+    /// 2k and 2k + 1 hold block k's <c>d</c> and <c>−dmin</c>. Widening each block's pair on its own made the Q4_K
+    /// kernel 8 % (one row) and 12 % (eight rows) slower; the values are the same. Formats with only <c>d</c> widen it
+    /// per block as before: their single scalar conversion is cheaper than the shared vector one (Q6_K one row: 30.0
+    /// against 26.5 GB/s).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> ScalesOfFour(ref byte first, int left)
+    {
+        uint s0 = TBlock.ScaleHalves(ref first);
+        uint s1 = left > 1 ? TBlock.ScaleHalves(ref Unsafe.Add(ref first, TBlock.Bytes)) : 0;
+        uint s2 = left > 2 ? TBlock.ScaleHalves(ref Unsafe.Add(ref first, 2 * TBlock.Bytes)) : 0;
+        uint s3 = left > 3 ? TBlock.ScaleHalves(ref Unsafe.Add(ref first, 3 * TBlock.Bytes)) : 0;
+        var halves = Vector256.WidenLower(Vector128.Create(s0, s1, s2, s3).AsUInt16().ToVector256Unsafe());
+        return (Fp16.ToSingle(halves) * Vector256.Create(1f, -1f, 1f, -1f, 1f, -1f, 1f, -1f)).ToVector512Unsafe();
     }
 
     /// <summary>
