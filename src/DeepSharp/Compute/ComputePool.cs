@@ -135,7 +135,9 @@ public sealed partial class ComputePool : IDisposable
     private void WorkerLoop(object? index)
     {
         BindToProcessor((int)index! + 1);
-        long seen = Volatile.Read(ref _generation);
+        // Generation 0 is "no job yet": a worker that starts after the first Run still joins it. (Reading the current
+        // generation here made a late-starting worker sit out that first run, so its chunks all fell to the caller.)
+        long seen = 0;
         while (true)
         {
             long deadline = Stopwatch.GetTimestamp() + s_workerSpinTicks;
