@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using DeepSharp.Quantization;
 
 namespace DeepSharp.Compute;
 
@@ -62,7 +63,7 @@ public sealed class KvCachePlane
         int start = position * Width + offset;
         if (_half is not null)
         {
-            TensorPrimitives.ConvertToSingle(_half.AsSpan(start, destination.Length), destination);
+            Fp16.Widen(MemoryMarshal.Cast<Half, ushort>(_half.AsSpan(start, destination.Length)), destination);
         }
         else
         {
@@ -89,12 +90,12 @@ public sealed class KvCachePlane
         stride = length;
         if (offset == 0 && length == Width)
         {
-            TensorPrimitives.ConvertToSingle(_half.AsSpan(first * Width, count * Width), scratch[..(count * Width)]);
+            Fp16.Widen(MemoryMarshal.Cast<Half, ushort>(_half.AsSpan(first * Width, count * Width)), scratch[..(count * Width)]);
             return scratch;
         }
         for (int r = 0; r < count; r++)
         {
-            TensorPrimitives.ConvertToSingle(_half.AsSpan((first + r) * Width + offset, length), scratch.Slice(r * length, length));
+            Fp16.Widen(MemoryMarshal.Cast<Half, ushort>(_half.AsSpan((first + r) * Width + offset, length)), scratch.Slice(r * length, length));
         }
         return scratch;
     }
