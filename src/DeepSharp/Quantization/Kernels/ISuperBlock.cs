@@ -26,7 +26,7 @@ internal interface ISuperBlock<TSelf>
 
     /// <summary>
     /// The half bit patterns of <see cref="FloatScales"/>: <c>d</c> in the low 16 bits, <c>dmin</c> (or 0) in the high
-    /// 16. The AVX-512 kernel widens four blocks' patterns at once.
+    /// 16. The AVX-512 kernel widens four blocks' patterns at once for the affine formats.
     /// </summary>
     static abstract uint ScaleHalves(ref byte block);
 

@@ -30,8 +30,8 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     {
         Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
         Vector512<float> sum4 = default, sum5 = default, sum6 = default, sum7 = default;
-        Vector512<float> fourScales = default;
-        Vector512<int> pick = default;
+        Vector512<float> fourScales = default; // affine formats: d, −dmin of four blocks (ScalesOfFour)
+        Vector512<int> pick = default; // which pair of fourScales this block spreads over lanes 0..7 and 8..15
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
