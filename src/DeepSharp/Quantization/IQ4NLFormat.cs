@@ -57,12 +57,5 @@ internal sealed class IQ4NLFormat : ScaledBlockFormat
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Values256(ref byte block) =>
             Avx2.Shuffle(Vector256.Create(Iq4Codebook.Levels, Iq4Codebook.Levels), LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 2)));
-
-        public static byte CodeOffset => 0;
-
-        /// <summary>Two blocks' values for the AVX-512 path.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<byte> Pair512(ref byte first) =>
-            Values256(ref first).ToVector512Unsafe().WithUpper(Values256(ref Unsafe.Add(ref first, Bytes)));
     }
 }

@@ -39,12 +39,5 @@ internal sealed class Q4_1Format : AffineBlockFormat
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Values256(ref byte block) =>
             LegacyCodes.Nibbles256(ref Unsafe.Add(ref block, 4));
-
-        public static byte CodeOffset => 0;
-
-        /// <summary>Two blocks' codes for the AVX-512 path.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<byte> Pair512(ref byte first) =>
-            Values256(ref first).ToVector512Unsafe().WithUpper(Values256(ref Unsafe.Add(ref first, Bytes)));
     }
 }

@@ -173,12 +173,5 @@ internal sealed class Q8_0Format : BlockQuantFormat
         /// <summary>One 32-byte load.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<byte> Values256(ref byte block) => Vector256.LoadUnsafe(ref block, 2);
-
-        public static byte CodeOffset => 0;
-
-        /// <summary>Two blocks' values for the AVX-512 path.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<byte> Pair512(ref byte first) =>
-            Values256(ref first).ToVector512Unsafe().WithUpper(Values256(ref Unsafe.Add(ref first, Bytes)));
     }
 }

@@ -14,9 +14,9 @@ namespace DeepSharp.Quantization.Kernels;
 /// exactly. Q4_0 and Q5_0 skip that: their stored codes <c>c = v + o</c> are unsigned, so the kernel takes
 /// <c>vpmaddubsw(c, a) − vpmaddubsw(o, a)</c>, whose 16-bit pair sums are exactly those of <c>v·a</c>, and decodes
 /// both blocks' packed codes at this width (<see cref="IBlock32{TSelf}.Pair512"/>). On one core with cached weights
-/// that took the one-row GEMV from 15.3 to 20.0 GB/s (Q4_0) and from 15.2 to 18.2 GB/s (Q5_0), bit for bit the same. <c>vpmaddubsw</c> + <c>vpmaddwd</c> leave 16 ints: lanes 0..7 total block b's integer sum, lanes
-/// 8..15 block b + 1's, and each half is scaled by its own <c>d_w·d_a</c> (one <c>vpermps</c> spreads the two
-/// products). An odd last block takes a 256-bit step. As there, only the order of float additions differs from
+/// that took the one-row GEMV from 15.3 to 20.0 GB/s (Q4_0) and from 15.2 to 18.2 GB/s (Q5_0), bit for bit the same.
+/// <c>vpmaddubsw</c> + <c>vpmaddwd</c> leave 16 ints: lanes 0..7 total block b's integer sum, lanes 8..15 block
+/// b + 1's, and each half is scaled by its own <c>d_w·d_a</c> (one <c>vpermps</c> spreads the two products). An odd last block takes a 256-bit step. As there, only the order of float additions differs from
 /// the scalar reference, and it is the same for every number of activation rows.
 /// The signed formats' weight scales are read from the blocks here, four at a time, not widened by the driver
 /// (<see cref="IBlock32Kernel.ReadsWeightScales"/>). Up to eight activation rows share each decoded weight pair.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace DeepSharp.Quantization.Kernels;
@@ -40,14 +41,15 @@ internal interface IBlock32<TSelf>
     /// For signed formats stored as unsigned codes <c>c = v + o</c> (Q4_0: 8, Q5_0: 16), <c>o</c>; 0 otherwise. With
     /// an offset the AVX-512 kernel multiplies the codes, which need no sign handling, and subtracts <c>o·Σ a</c>.
     /// </summary>
-    static abstract byte CodeOffset { get; }
+    static virtual byte CodeOffset => 0;
 
     /// <summary>
     /// Two consecutive blocks for the AVX-512 kernel, block b in bytes 0..31 and block b + 1 in bytes 32..63: the
     /// codes when <see cref="CodeOffset"/> is set or the format is affine, else the signed values. Formats with
-    /// packed codes decode both blocks at this width, the others join two <see cref="Values256"/>. (Abstract, as is
-    /// <see cref="CodeOffset"/>: a static member left to its default implementation was not inlined into the kernel,
-    /// which then made the Q4_1 GEMV a third slower.)
+    /// packed codes decode both blocks at this width; the default joins two <see cref="Values256"/>. (It must stay
+    /// marked for inlining: without the mark the JIT called it once per block pair instead of inlining it.)
     /// </summary>
-    static abstract Vector512<byte> Pair512(ref byte first);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static virtual Vector512<byte> Pair512(ref byte first) =>
+        TSelf.Values256(ref first).ToVector512Unsafe().WithUpper(TSelf.Values256(ref Unsafe.Add(ref first, TSelf.Bytes)));
 }
