@@ -53,18 +53,27 @@ public sealed class KernelPathTests
         }
     }
 
-    [Fact]
-    public void Fp16ToSingle_OnEightLanes_EqualsTheScalarForm_ForEveryPattern()
+    [Theory]
+    [InlineData(4)]
+    [InlineData(8)]
+    [InlineData(16)]
+    public void Fp16ToSingle_OnVectors_EqualsTheScalarForm_ForEveryPattern(int lanes)
     {
-        for (int first = 0; first < 65536; first += 8)
+        var patterns = Enumerable.Range(0, 65536).Select(b => (uint)b).ToArray();
+        var widened = new float[lanes];
+        for (int first = 0; first < 65536; first += lanes)
         {
-            var lanes = Vector256.Create(
-                (uint)first, (uint)first + 1, (uint)first + 2, (uint)first + 3, (uint)first + 4, (uint)first + 5, (uint)first + 6, (uint)first + 7);
-            var widened = Fp16.ToSingle(lanes);
-            for (int i = 0; i < 8; i++)
+            var group = patterns.AsSpan(first, lanes);
+            switch (lanes)
+            {
+                case 4: Fp16.ToSingle(Vector128.Create(group)).CopyTo(widened); break;
+                case 8: Fp16.ToSingle(Vector256.Create(group)).CopyTo(widened); break;
+                default: Fp16.ToSingle(Vector512.Create(group)).CopyTo(widened); break;
+            }
+            for (int i = 0; i < lanes; i++)
             {
                 float expected = Fp16.ToSingle((ushort)(first + i));
-                Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(widened.GetElement(i)), $"0x{first + i:X4}");
+                Assert.True(BitConverter.SingleToUInt32Bits(expected) == BitConverter.SingleToUInt32Bits(widened[i]), $"0x{first + i:X4}, {lanes} lanes");
             }
         }
     }
