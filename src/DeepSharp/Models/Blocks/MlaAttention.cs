@@ -104,7 +104,7 @@ public sealed class MlaAttention : IAttention
         int tokens = BatchSequence.CountTokens(sequences);
         int qWidth = _heads * _qkHead, kvWidth = _latent + _ropeDim;
         // The query (or its compression) and the compressed key-value both read the block's input: one run for both.
-        int queryIn = _w.Query is { } wq ? wq.Rows : _w.QueryA!.Rows;
+        int queryIn = _inputProjections[0].Rows;
         var projected = ws.Get("mla.q_kv", tokens * (queryIn + kvWidth));
         context.MatMulShared(_inputProjections, input, tokens, projected);
         var kv = projected.Slice(tokens * queryIn, tokens * kvWidth);

@@ -5,10 +5,8 @@ namespace DeepSharp.Models.Blocks;
 /// <summary>Dense SwiGLU feed-forward: <c>down(silu(gate(x)) ⊙ up(x))</c>.</summary>
 public sealed class SwiGluFeedForward : IFeedForward
 {
-    private readonly WeightMatrix _gate;
-    private readonly WeightMatrix _up;
-    private readonly WeightMatrix _down;
     private readonly WeightMatrix[] _gateUp;
+    private readonly WeightMatrix _down;
 
     /// <summary>Binds the block and checks the shapes: gate and up map width → hidden, down maps hidden → width.</summary>
     public SwiGluFeedForward(WeightMatrix gate, WeightMatrix up, WeightMatrix down)
@@ -18,14 +16,12 @@ public sealed class SwiGluFeedForward : IFeedForward
             throw new InvalidDataException(
                 $"feed-forward shapes disagree: {gate.Name} {gate.Rows}×{gate.Columns}, {up.Name} {up.Rows}×{up.Columns}, {down.Name} {down.Rows}×{down.Columns}");
         }
-        _gate = gate;
-        _up = up;
-        _down = down;
         _gateUp = [gate, up];
+        _down = down;
     }
 
     /// <summary>Hidden width.</summary>
-    public int HiddenLength => _gate.Rows;
+    public int HiddenLength => _gateUp[0].Rows;
 
     /// <inheritdoc />
     public void Forward(ForwardContext context, int layer, ReadOnlySpan<float> input, int tokens, Span<float> output)
