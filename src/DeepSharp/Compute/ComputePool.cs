@@ -27,7 +27,7 @@ public sealed partial class ComputePool : IDisposable
 {
     // Each thread's run of chunks is one 64-bit word, [front, back) with front in the low half, claimed with
     // compare-and-swap: the owner takes the front, a thief the back. Words sit a cache line apart, so owners claiming
-    // their own chunks never contend. A run job's chunks are all claimed and finished before Run returns, so every
+    // their own chunks never contend. A job's chunks are all claimed and finished before Run returns, so every
     // word is empty between jobs, and a worker that wakes late and claims from a word can only claim a chunk of the
     // job published in that word; the job is stored before the words, so it then reads the right job.
     private const int WordStride = 8; // longs: 64 bytes
@@ -211,7 +211,7 @@ public sealed partial class ComputePool : IDisposable
     /// </summary>
     private void TakeChunks(int self)
     {
-        int threads = _runs.Length / WordStride;
+        int threads = ThreadCount;
         for (int k = 0; k < threads; k++)
         {
             ref long run = ref _runs[(self + k) % threads * WordStride];

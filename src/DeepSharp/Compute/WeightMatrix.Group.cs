@@ -109,13 +109,9 @@ public sealed unsafe partial class WeightMatrix
             rows += m.Rows;
             bytes += m.Bytes;
         }
-        if (t_prepared is null || t_prepared.Length < preparedTotal)
-        {
-            t_prepared = GC.AllocateUninitializedArray<byte>(preparedTotal, pinned: true);
-        }
         var split = WorkSplit.Rows(checked((int)rows), bytes, pool.ThreadCount);
         fixed (float* x = inputs)
-        fixed (byte* p = t_prepared)
+        fixed (byte* p = PreparedScratch(preparedTotal))
         fixed (float* o = output)
         {
             for (int i = 0; i < matrices.Length; i++)

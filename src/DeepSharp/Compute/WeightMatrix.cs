@@ -115,12 +115,7 @@ public sealed unsafe partial class WeightMatrix
             return;
         }
         int preparedBytes = _kernel.PreparedBytes(Columns);
-        int need = preparedBytes * count;
-        if (t_prepared is null || t_prepared.Length < need)
-        {
-            t_prepared = GC.AllocateUninitializedArray<byte>(need, pinned: true);
-        }
-        var prepared = t_prepared;
+        var prepared = PreparedScratch(preparedBytes * count);
         var split = WorkSplit.Rows(Rows, Bytes * count, pool.ThreadCount);
         fixed (float* x = input)
         fixed (byte* p = prepared)
@@ -154,6 +149,16 @@ public sealed unsafe partial class WeightMatrix
                 job.Clear();
             }
         }
+    }
+
+    /// <summary>This thread's pinned buffer for prepared activation rows, grown to at least <paramref name="bytes"/>.</summary>
+    private static byte[] PreparedScratch(int bytes)
+    {
+        if (t_prepared is null || t_prepared.Length < bytes)
+        {
+            t_prepared = GC.AllocateUninitializedArray<byte>(bytes, pinned: true);
+        }
+        return t_prepared;
     }
 
     /// <summary>Converts activation rows [first, end) to the weight type's partner type.</summary>
