@@ -1,22 +1,15 @@
 using System.Runtime.InteropServices;
 using DeepSharp.Compute;
-using DeepSharp.Formats.Gguf;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.Tests.Compute;
 
 /// <summary>Grouped products give, bit for bit, what each matrix's own <see cref="WeightMatrix.MatMul"/> gives.</summary>
-public sealed unsafe class WeightMatrixGroupTests : IDisposable
+public sealed class WeightMatrixGroupTests : IDisposable
 {
-    private readonly List<nint> _allocations = [];
+    private readonly NativeTensors _native = new();
 
-    public void Dispose()
-    {
-        foreach (nint p in _allocations)
-        {
-            NativeMemory.Free((void*)p);
-        }
-    }
+    public void Dispose() => _native.Dispose();
 
     private static float[] Random(int n, int seed)
     {
@@ -43,10 +36,7 @@ public sealed unsafe class WeightMatrixGroupTests : IDisposable
             bytes = new byte[format.RowBytes(columns) * rows];
             format.Quantize(values, bytes);
         }
-        nint p = (nint)NativeMemory.Alloc((nuint)bytes.Length);
-        _allocations.Add(p);
-        bytes.CopyTo(new Span<byte>((void*)p, bytes.Length));
-        return new WeightMatrix($"{type}#{seed}", type, rows, columns, new TensorBytes(p, bytes.Length));
+        return new WeightMatrix($"{type}#{seed}", type, rows, columns, _native.Copy(bytes));
     }
 
     /// <summary>Each matrix's product on its own, laid out one after another.</summary>

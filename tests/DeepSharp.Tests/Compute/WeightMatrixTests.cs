@@ -7,23 +7,11 @@ namespace DeepSharp.Tests.Compute;
 
 public sealed unsafe class WeightMatrixTests : IDisposable
 {
-    private readonly List<nint> _allocations = [];
+    private readonly NativeTensors _native = new();
 
-    public void Dispose()
-    {
-        foreach (nint p in _allocations)
-        {
-            NativeMemory.Free((void*)p);
-        }
-    }
+    public void Dispose() => _native.Dispose();
 
-    private TensorBytes Native(ReadOnlySpan<byte> bytes)
-    {
-        nint p = (nint)NativeMemory.Alloc((nuint)bytes.Length);
-        _allocations.Add(p);
-        bytes.CopyTo(new Span<byte>((void*)p, bytes.Length));
-        return new TensorBytes(p, bytes.Length);
-    }
+    private TensorBytes Native(ReadOnlySpan<byte> bytes) => _native.Copy(bytes);
 
     private static float[] Random(int n, int seed)
     {

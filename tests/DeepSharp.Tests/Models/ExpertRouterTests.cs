@@ -1,6 +1,4 @@
-using System.Runtime.InteropServices;
 using DeepSharp.Compute;
-using DeepSharp.Formats.Gguf;
 using DeepSharp.Models;
 using DeepSharp.Models.Blocks;
 using DeepSharp.Quantization;
@@ -8,24 +6,16 @@ using DeepSharp.Quantization;
 namespace DeepSharp.Tests.Models;
 
 /// <summary>Routing decisions against FACTS.md §3.9 worked by hand in double precision.</summary>
-public sealed unsafe class ExpertRouterTests : IDisposable
+public sealed class ExpertRouterTests : IDisposable
 {
-    private readonly List<nint> _allocations = [];
+    private readonly NativeTensors _native = new();
 
-    public void Dispose()
-    {
-        foreach (nint p in _allocations)
-        {
-            NativeMemory.Free((void*)p);
-        }
-    }
+    public void Dispose() => _native.Dispose();
 
     private ExpertRouter Router(MoeConfig moe, float[]? bias = null)
     {
         // The router matrix is not used by Select; any 8 × 4 F32 matrix will do.
-        nint p = (nint)NativeMemory.AllocZeroed((nuint)(moe.ExpertCount * 4 * sizeof(float)));
-        _allocations.Add(p);
-        var gate = new WeightMatrix("ffn_gate_inp", GgmlType.F32, moe.ExpertCount, 4, new TensorBytes(p, moe.ExpertCount * 4 * sizeof(float)));
+        var gate = new WeightMatrix("ffn_gate_inp", GgmlType.F32, moe.ExpertCount, 4, _native.Zeroed(moe.ExpertCount * 4 * sizeof(float)));
         return new ExpertRouter(gate, bias, moe);
     }
 
