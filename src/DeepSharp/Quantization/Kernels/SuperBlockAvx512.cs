@@ -56,15 +56,15 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
             ref byte act6 = ref Unsafe.Add(ref act0, 6 * activationBytes);
             ref byte act7 = ref Unsafe.Add(ref act0, 7 * activationBytes);
             var scales = TBlock.GroupScales(ref block, out var mins);
-            var scalesTwice = scales.ToVector256Unsafe().WithUpper(scales);
+            var wideScales = SuperBlock.WideScales(scales);
             Vector512<int> code0 = default, code1 = default, code2 = default, code3 = default;
             Vector512<int> code4 = default, code5 = default, code6 = default, code7 = default;
             // Four quarters written out: as a loop the JIT keeps (about eight scalar offset operations per quarter,
             // and variable shifts in some formats' decode); with constant quarters the offsets fold into addresses.
-            Quarter<TActs>(ref block, 0, scalesTwice, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
-            Quarter<TActs>(ref block, 1, scalesTwice, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
-            Quarter<TActs>(ref block, 2, scalesTwice, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
-            Quarter<TActs>(ref block, 3, scalesTwice, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
+            Quarter<TActs>(ref block, 0, wideScales, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
+            Quarter<TActs>(ref block, 1, wideScales, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
+            Quarter<TActs>(ref block, 2, wideScales, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
+            Quarter<TActs>(ref block, 3, wideScales, ref act0, activationBytes, ref code0, ref code1, ref code2, ref code3, ref code4, ref code5, ref code6, ref code7);
             var sumWeights = SuperBlock.SumWeights<TBlock>(scales, mins);
             var factors = TBlock.Kind == SuperBlockKind.Affine
                 ? Avx512F.PermuteVar16x32(fourScales, pick)
@@ -97,13 +97,13 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
 
     /// <summary>Elements <c>64p .. 64p + 63</c> of the block: each row's scaled products added to its code lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Quarter<TActs>(ref byte block, int p, Vector256<sbyte> scalesTwice, ref byte act0, nint activationBytes,
+    private static void Quarter<TActs>(ref byte block, int p, Vector512<short> wideScales, ref byte act0, nint activationBytes,
         ref Vector512<int> code0, ref Vector512<int> code1, ref Vector512<int> code2, ref Vector512<int> code3,
         ref Vector512<int> code4, ref Vector512<int> code5, ref Vector512<int> code6, ref Vector512<int> code7)
         where TActs : struct, IActivationCount
     {
         var codes = TBlock.Codes512(ref block, p);
-        var chunkScales = SuperBlock.QuarterScales(scalesTwice, p);
+        var chunkScales = SuperBlock.QuarterScales(wideScales, p);
         var magnitudes = TBlock.Kind == SuperBlockKind.Signed ? Avx512BW.Abs(codes.AsSByte()) : codes;
         var negative = TBlock.Kind == SuperBlockKind.Signed ? Vector512.LessThan(codes.AsSByte(), Vector512<sbyte>.Zero) : default;
         nuint offset = (nuint)(SuperBlock.Codes + 64 * p);
