@@ -12,8 +12,10 @@ namespace DeepSharp.Quantization;
 /// </summary>
 internal sealed class Q4KFormat : AffineSuperBlockFormat
 {
-    private const int Scales = 4;
-    private const int Qs = 16;
+    internal const int Scales = 4;
+    internal const int Qs = 16;
+
+    private static readonly TileKernel s_avx512 = Q4KAvx512.Tile;
 
     private Q4KFormat()
         : base(GgmlType.Q4_K, subSize: 32, maxCode: 15, scaleLevels: 63, d: 0, dmin: 2)
@@ -56,7 +58,8 @@ internal sealed class Q4KFormat : AffineSuperBlockFormat
     protected override void PackScales(ReadOnlySpan<byte> scales, ReadOnlySpan<byte> mins, Span<byte> block) =>
         Q4KScales.Set(block.Slice(Scales, 12), scales, mins);
 
-    private protected override TileKernel? SimdKernel(KernelPath path) => SuperBlockKernels<Decoder>.For(path);
+    /// <summary>AVX-512 has a Q4_K kernel of its own (<see cref="Q4KAvx512"/>); the other paths run the generic one.</summary>
+    private protected override TileKernel? SimdKernel(KernelPath path) => path == KernelPath.Avx512 ? s_avx512 : SuperBlockKernels<Decoder>.For(path);
 
     /// <summary>SIMD decoding: codes are the nibbles of the chunked <c>qs</c>; scales and mins per group.</summary>
     internal readonly struct Decoder : ISuperBlock<Decoder>

@@ -42,12 +42,24 @@ internal static class Q4KScales
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<sbyte> GroupScales(ref byte q, out Vector128<byte> mins)
     {
+        ulong scales = SubBlockScales(ref q, out ulong subBlockMins);
+        mins = SuperBlock.PerGroup(subBlockMins);
+        return SuperBlock.PerGroup(scales).AsSByte();
+    }
+
+    /// <summary>
+    /// The eight scales (byte k of the result for sub-block k) and the eight mins (<paramref name="mins"/>, the same
+    /// way), computed with word operations as <see cref="GroupScales"/> describes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong SubBlockScales(ref byte q, out ulong mins)
+    {
         uint a = Unsafe.ReadUnaligned<uint>(ref q);
         uint b = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref q, 4));
         uint c = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref q, 8));
         uint scaleHigh = (c & 0x0F0F0F0F) | ((a >> 2) & 0x30303030);
         uint minHigh = ((c >> 4) & 0x0F0F0F0F) | ((b >> 2) & 0x30303030);
-        mins = SuperBlock.PerGroup((b & 0x3F3F3F3F) | ((ulong)minHigh << 32));
-        return SuperBlock.PerGroup((a & 0x3F3F3F3F) | ((ulong)scaleHigh << 32)).AsSByte();
+        mins = (b & 0x3F3F3F3F) | ((ulong)minHigh << 32);
+        return (a & 0x3F3F3F3F) | ((ulong)scaleHigh << 32);
     }
 }

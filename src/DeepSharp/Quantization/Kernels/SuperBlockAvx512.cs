@@ -153,7 +153,7 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
     /// <paramref name="factors"/> holds <c>d</c> in lanes 0..7 and <c>−dmin</c> (or 0) in lanes 8..15.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Accumulate(Vector512<float> sum, Vector512<int> code, Vector256<short> sumWeights, Vector512<float> factors, ref byte act)
+    internal static Vector512<float> Accumulate(Vector512<float> sum, Vector512<int> code, Vector256<short> sumWeights, Vector512<float> factors, ref byte act)
     {
         var folded = code.GetLower() + code.GetUpper();
         var w = SuperBlock.Weighted<TBlock>(sumWeights, ref act);
