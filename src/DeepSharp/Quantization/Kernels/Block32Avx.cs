@@ -30,6 +30,7 @@ internal readonly struct Block32Avx<TBlock, TDot> : IBlock32Kernel
         Vector256<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
         for (int b = 0; b < blocks; b++)
         {
+            StreamPrefetch.Ahead(ref Unsafe.Add(ref weights, b * TBlock.Bytes), TBlock.Bytes);
             var v = Values(ref Unsafe.Add(ref weights, b * TBlock.Bytes));
             var u = TBlock.IsAffine ? v : Avx2.Abs(v.AsSByte());
             float d = TBlock.IsAffine ? Unsafe.Add(ref weightScales, b) : Fp16.Read(ref Unsafe.Add(ref weights, b * TBlock.Bytes), 0);

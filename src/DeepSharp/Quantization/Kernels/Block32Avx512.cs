@@ -40,6 +40,7 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
         for (; b + 4 <= blocks; b += 4)
         {
             ref byte first = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            StreamPrefetch.Ahead(ref first, 4 * TBlock.Bytes);
             ref byte second = ref Unsafe.Add(ref first, 2 * TBlock.Bytes);
             var d = WeightScales4(ref first, ref weightScales, b);
             var (u0, n0) = Decode(ref first);

@@ -100,6 +100,7 @@ internal readonly struct Q4KAvx512 : IRowKernel
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * Q4KFormat.Decoder.Bytes);
+            StreamPrefetch.Ahead(ref block, Q4KFormat.Decoder.Bytes);
             // d and −dmin widened per block: the four-block widening of the generic kernel, with its branches for a
             // row's last blocks, cost rows of 1,536 values a fifth of their speed here (24.5 against 30.8 GB/s).
             var halves = Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref block)).AsUInt16()).AsUInt32();

@@ -33,6 +33,7 @@ internal readonly struct SuperBlockAvx2<TBlock> : IRowKernel
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            StreamPrefetch.Ahead(ref block, TBlock.Bytes);
             ref byte act0 = ref Unsafe.Add(ref activations, b * SuperBlock.ActivationBytes);
             ref byte act1 = ref Unsafe.Add(ref act0, activationBytes);
             ref byte act2 = ref Unsafe.Add(ref act0, 2 * activationBytes);

@@ -35,6 +35,7 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
         for (int b = 0; b < blocks; b++)
         {
             ref byte block = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
+            StreamPrefetch.Ahead(ref block, TBlock.Bytes);
             if (TBlock.Kind == SuperBlockKind.Affine)
             {
                 if ((b & 3) == 0)
