@@ -132,8 +132,9 @@ internal readonly struct SuperBlockAvx512<TBlock> : IRowKernel
 
     /// <summary>
     /// The float scales of the next four blocks of an affine format (fewer at the row's end), widened together: lanes
-    /// 2k and 2k + 1 hold block k's <c>d</c> and <c>−dmin</c>. Widening each block's pair on its own made the Q4_K
-    /// kernel 8 % (one row) and 12 % (eight rows) slower; the values are the same. Formats with only <c>d</c> widen it
+    /// 2k and 2k + 1 hold block k's <c>d</c> and <c>−dmin</c>. Widening each block's pair on its own made this kernel
+    /// 8 % (one row) and 12 % (eight rows) slower on Q4_K, before Q4_K had a kernel of its own (<see cref="Q4KAvx512"/>,
+    /// which widens per block); Q2_K and Q5_K run it now. The values are the same. Formats with only <c>d</c> widen it
     /// per block as before: their single scalar conversion is cheaper than the shared vector one (Q6_K one row: 30.0
     /// against 26.5 GB/s).
     /// </summary>
