@@ -76,8 +76,7 @@ public static class Fp16
 
     /// <summary>The halves at <paramref name="offset"/> and <paramref name="offset"/> + 2 of a block, widened into lanes 0 and 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<float> ReadPair(ref byte block, int offset) =>
-        ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, offset))).AsUInt16()));
+    internal static Vector128<float> ReadPair(ref byte block, int offset) => WidenFour(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref block, offset)));
 
     /// <summary>
     /// The halves at <paramref name="offset"/> of two blocks <paramref name="stride"/> bytes apart, widened into lanes 0
@@ -88,7 +87,7 @@ public static class Fp16
     {
         ref byte at = ref Unsafe.Add(ref first, offset);
         uint halves = Unsafe.ReadUnaligned<ushort>(ref at) | (uint)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref at, stride)) << 16;
-        return ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16()));
+        return WidenFour(halves);
     }
 
     /// <summary>The halves at the start of four blocks <paramref name="stride"/> bytes apart, widened into lanes 0..3.</summary>
@@ -99,7 +98,28 @@ public static class Fp16
             | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, stride)) << 16
             | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 2 * stride)) << 32
             | (ulong)Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref first, 3 * stride)) << 48;
-        return ToSingle(Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16()));
+        return WidenFour(halves);
+    }
+
+    /// <summary>
+    /// Four halves packed in a u64 (lane k in bits 16k..16k + 15) widened into lanes 0..3. A test on the scalar side
+    /// sends infinity and NaN to the full conversion (<see cref="ToSingle(Vector128{uint})"/>); finite halves only
+    /// need the rescaling. That spares the kernels that read scales per block the four vector operations of the
+    /// special cases: one core, cached, one row of 16,384 values, Q8_0 40.7–41.8 → 44.9–45.9 GB/s, Q5_0 18.9–19.1 →
+    /// 20.3–20.7; Q4_K unchanged (32.6–33.7 against 32.9–33.0).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> WidenFour(ulong halves)
+    {
+        var h = Vector128.WidenLower(Vector128.CreateScalarUnsafe(halves).AsUInt16());
+        // An exponent field of all ones (0x7C00) is the only one that carries into bit 15 of its lane when 0x0400 is added.
+        if (((halves & 0x7C007C007C007C00ul) + 0x0400040004000400ul & 0x8000800080008000ul) != 0)
+        {
+            return ToSingle(h);
+        }
+        var magnitude = h & Vector128.Create(0x7FFFu);
+        var scaled = ((magnitude << 13).AsSingle() * Vector128.Create(BitConverter.UInt32BitsToSingle(ExponentRebias))).AsUInt32();
+        return (scaled | ((h ^ magnitude) << 16)).AsSingle();
     }
 
     /// <summary>

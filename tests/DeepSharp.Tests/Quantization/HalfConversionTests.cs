@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using DeepSharp.Quantization;
 
 namespace DeepSharp.Tests.Quantization;
@@ -21,6 +22,37 @@ public sealed class HalfConversionTests
             Assert.Equal(sign == 1 ? -expected : expected, (double)f);
             Assert.Equal(sign == 1, float.IsNegative(f));
             Assert.Equal((ushort)bits, Fp16.FromSingle(f)); // every half survives the trip through float
+        }
+    }
+
+    /// <summary>
+    /// The kernels' readers of block scales take a cheaper conversion unless a lane holds infinity or NaN: every
+    /// pattern in every lane, beside finite neighbours, must widen to the scalar conversion's bits either way.
+    /// </summary>
+    [Fact]
+    public void Fp16_BlockScaleReadersWidenEveryPatternInEveryLane()
+    {
+        var halves = new ushort[4];
+        for (int bits = 0; bits < 65536; bits++)
+        {
+            for (int lane = 0; lane < 4; lane++)
+            {
+                Array.Fill(halves, (ushort)0x3C00);
+                halves[lane] = (ushort)bits;
+                var bytes = MemoryMarshal.AsBytes(halves.AsSpan());
+                var four = Fp16.ReadFour(ref bytes[0], 2);
+                var pair = Fp16.ReadPair(ref bytes[0], 4 * (lane / 2));
+                for (int k = 0; k < 4; k++)
+                {
+                    uint expected = BitConverter.SingleToUInt32Bits(Fp16.ToSingle(halves[k]));
+                    Assert.True(expected == BitConverter.SingleToUInt32Bits(four[k]), $"ReadFour lane {k} of 0x{bits:X4} in lane {lane}");
+                }
+                for (int k = 0; k < 2; k++)
+                {
+                    uint expected = BitConverter.SingleToUInt32Bits(Fp16.ToSingle(halves[2 * (lane / 2) + k]));
+                    Assert.True(expected == BitConverter.SingleToUInt32Bits(pair[k]), $"ReadPair lane {k} of 0x{bits:X4} in lane {lane}");
+                }
+            }
         }
     }
 
