@@ -23,6 +23,10 @@ public sealed class KernelPathTests
         {
             Assert.NotEqual(KernelPath.Avx512, KernelPaths.Best);
         }
+        if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX512v2") == "0")
+        {
+            Assert.False(System.Runtime.Intrinsics.X86.Avx512Vbmi.IsSupported, "AVX-512 VBMI still on");
+        }
         if (Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0")
         {
             Assert.True(KernelPaths.Best <= KernelPath.Vector128, $"best path {KernelPaths.Best} with AVX2 disabled");
