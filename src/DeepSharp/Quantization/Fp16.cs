@@ -90,6 +90,14 @@ public static class Fp16
         return WidenFour(halves);
     }
 
+    /// <summary>
+    /// The halves at offsets 0 and 2 of two blocks <paramref name="stride"/> bytes apart, widened into lanes 0..3: the
+    /// <c>d</c> and <c>dmin</c> of two consecutive K-quant blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> ReadTwoPairs(ref byte first, int stride) =>
+        WidenFour(Unsafe.ReadUnaligned<uint>(ref first) | (ulong)Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref first, stride)) << 32);
+
     /// <summary>The halves at the start of four blocks <paramref name="stride"/> bytes apart, widened into lanes 0..3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<float> ReadFour(ref byte first, int stride)

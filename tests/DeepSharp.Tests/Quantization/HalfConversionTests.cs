@@ -41,11 +41,13 @@ public sealed class HalfConversionTests
                 halves[lane] = (ushort)bits;
                 var bytes = MemoryMarshal.AsBytes(halves.AsSpan());
                 var four = Fp16.ReadFour(ref bytes[0], 2);
+                var twoPairs = Fp16.ReadTwoPairs(ref bytes[0], 4);
                 var pair = Fp16.ReadPair(ref bytes[0], 4 * (lane / 2));
                 for (int k = 0; k < 4; k++)
                 {
                     uint expected = BitConverter.SingleToUInt32Bits(Fp16.ToSingle(halves[k]));
                     Assert.True(expected == BitConverter.SingleToUInt32Bits(four[k]), $"ReadFour lane {k} of 0x{bits:X4} in lane {lane}");
+                    Assert.True(expected == BitConverter.SingleToUInt32Bits(twoPairs[k]), $"ReadTwoPairs lane {k} of 0x{bits:X4} in lane {lane}");
                 }
                 for (int k = 0; k < 2; k++)
                 {
