@@ -10,11 +10,13 @@ namespace DeepSharp.Cli;
 
 /// <summary>
 /// <c>deepsharp bench MODEL [--prompt N] [--gen M] [--threads T] [--repetitions R] [--json] [--context N] [--fill]
-/// [--batch B] [--kv-f32]</c>: prompt (prefill) and decode speed as the median of repetitions after one warm-up,
+/// [--batch B] [--kv-f32] [--bandwidth]</c>: prompt (prefill) and decode speed as the median of repetitions after one warm-up,
 /// time to first token, weight bytes read per decoded token, experts chosen, KV-cache size, collections during
 /// decoding and the process's memory. <c>--tokens</c> is an alias of <c>--gen</c>. With <c>--fill</c> the cache
 /// is filled to the end of the context (the prompt's cached rows repeated) before decoding, so every position is
-/// resident and attended to. With <c>--json</c> the result is one JSON object on standard output.
+/// resident and attended to. With <c>--bandwidth</c> a probe reads a 512 MiB buffer on the same threads before and
+/// after every measured repetition, and decode is also given as a share of the bound that rate sets (weight bytes
+/// per token ÷ bytes per second). With <c>--json</c> the result is one JSON object on standard output.
 /// </summary>
 internal static class BenchCommand
 {
@@ -30,14 +32,18 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = "Prompt tokens per forward pass", DefaultValueFactory = _ => 512 };
         var kvF32 = new Option<bool>("--kv-f32") { Description = "Keep the KV cache in F32 instead of F16" };
         var json = new Option<bool>("--json") { Description = "Write one JSON object instead of text" };
+        var bandwidth = new Option<bool>("--bandwidth")
+        {
+            Description = "Measure memory bandwidth on the same threads around every repetition and give decode as a share of the bound it sets (allocates 512 MiB more)",
+        };
         var command = new Command("bench", "Measure prompt and decode speed, time to first token, weight bytes read per token and memory")
         {
-            model, prompt, gen, context, fill, threads, repetitions, batch, kvF32, json,
+            model, prompt, gen, context, fill, threads, repetitions, batch, kvF32, json, bandwidth,
         };
         command.SetAction(r => CliErrors.Guard(() => Run(
             new Settings(r.GetValue(model)!, r.GetValue(prompt), r.GetValue(gen), r.GetValue(context), r.GetValue(fill), r.GetValue(threads), r.GetValue(kvF32))
             {
-                Repetitions = r.GetValue(repetitions), Batch = r.GetValue(batch), Json = r.GetValue(json),
+                Repetitions = r.GetValue(repetitions), Batch = r.GetValue(batch), Json = r.GetValue(json), Bandwidth = r.GetValue(bandwidth),
             },
             Console.Out)));
         return command;
@@ -76,13 +82,18 @@ internal static class BenchCommand
         var warmUp = run.Once(text, warmUp: true);
         text.WriteLine($"warm-up:  prompt {warmUp.PrefillPerSecond:0.00} tokens/s, decode {warmUp.DecodePerSecond:0.00} tokens/s (not counted)");
         var results = new List<Repetition>();
+        using var probe = s.Bandwidth ? new MemoryBandwidthProbe(s.BandwidthBytes) : null;
         meter.Reset();
         for (int r = 0; r < s.Repetitions; r++)
         {
+            double before = probe?.Measure(pool) ?? 0;
             var result = run.Once(text, warmUp: false);
+            // The host's bandwidth moves with other tenants: the rate read just before and just after the run.
+            result = result with { BytesPerSecond = probe is null ? 0 : (before + probe.Measure(pool)) / 2 };
             results.Add(result);
             text.WriteLine($"run {r + 1}:    prompt {s.Prompt} tokens {result.PrefillPerSecond:0.00} tokens/s, first token after {result.FirstTokenSeconds * 1000:0} ms, " +
-                $"decode {s.Tokens} tokens at positions {result.DecodeStart}..{result.DecodeStart + s.Tokens - 1} {result.DecodePerSecond:0.00} tokens/s, {result.Collections} collections while decoding");
+                $"decode {s.Tokens} tokens at positions {result.DecodeStart}..{result.DecodeStart + s.Tokens - 1} {result.DecodePerSecond:0.00} tokens/s, {result.Collections} collections while decoding" +
+                (probe is null ? "" : $", memory {result.BytesPerSecond / 1e9:0.0} GB/s"));
         }
         var summary = new Summary(
             Median(results.Select(x => x.PrefillPerSecond)), Median(results.Select(x => x.DecodePerSecond)), Median(results.Select(x => x.FirstTokenSeconds)),
@@ -91,6 +102,12 @@ internal static class BenchCommand
         text.WriteLine($"first:    {summary.FirstTokenSeconds * 1000:0} ms to the first token (median)");
         text.WriteLine($"decode:   {summary.DecodePerSecond:0.00} tokens/s (median of {s.Repetitions})");
         text.WriteLine($"weights:  {Gib(summary.WeightBytesPerToken)} read per token ({summary.WeightBytesPerToken:N0} B)");
+        if (probe is not null)
+        {
+            var bound = Bound.Of(results, summary.WeightBytesPerToken);
+            text.WriteLine($"bound:    {bound.BytesPerSecond / 1e9:0.0} GB/s read by {threadCount} thread(s) (median of the probes around each run) ÷ " +
+                $"{summary.WeightBytesPerToken:N0} B per token = {bound.TokensPerSecond:0.00} tokens/s; decode reached {bound.Share:P1} of it (median of the runs' shares)");
+        }
         var experts = meter.ExpertSelections();
         if (experts.Count > 0)
         {
@@ -130,6 +147,13 @@ internal static class BenchCommand
             w.WriteNumber("peak_working_set_bytes", summary.Memory.Peak ?? summary.Memory.Resident);
             w.WriteNumber("private_bytes", summary.PrivateBytes);
             w.WriteNumber("resident_bytes", summary.Memory.Resident);
+            if (s.Bandwidth)
+            {
+                var bound = Bound.Of(results, summary.WeightBytesPerToken);
+                w.WriteNumber("memory_bandwidth_bytes_per_second", bound.BytesPerSecond);
+                w.WriteNumber("decode_bound_tokens_per_second", bound.TokensPerSecond);
+                w.WriteNumber("decode_share_of_bound", bound.Share);
+            }
             w.WriteStartArray("runs");
             foreach (var r in results)
             {
@@ -138,6 +162,11 @@ internal static class BenchCommand
                 w.WriteNumber("decode_tokens_per_second", r.DecodePerSecond);
                 w.WriteNumber("time_to_first_token_ms", r.FirstTokenSeconds * 1000);
                 w.WriteNumber("decode_collections", r.Collections);
+                if (s.Bandwidth)
+                {
+                    w.WriteNumber("memory_bandwidth_bytes_per_second", r.BytesPerSecond);
+                    w.WriteNumber("decode_share_of_bound", r.DecodePerSecond * summary.WeightBytesPerToken / r.BytesPerSecond);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -191,10 +220,29 @@ internal static class BenchCommand
 
         /// <summary>Write JSON instead of text.</summary>
         public bool Json { get; init; }
+
+        /// <summary>Measure memory bandwidth around every repetition (<see cref="MemoryBandwidthProbe"/>).</summary>
+        public bool Bandwidth { get; init; }
+
+        /// <summary>Bytes of the bandwidth probe's buffer.</summary>
+        public long BandwidthBytes { get; init; } = 512L << 20;
     }
 
-    /// <summary>One measured prompt + decode.</summary>
-    private sealed record Repetition(double PrefillPerSecond, double FirstTokenSeconds, double DecodePerSecond, int DecodeStart, int Collections);
+    /// <summary>One measured prompt + decode, and the memory bandwidth measured around it (0 without the probe).</summary>
+    private sealed record Repetition(double PrefillPerSecond, double FirstTokenSeconds, double DecodePerSecond, int DecodeStart, int Collections)
+    {
+        public double BytesPerSecond { get; init; }
+    }
+
+    /// <summary>The bandwidth bound of decoding: the median probe rate, the token rate it allows, and the median share reached.</summary>
+    private sealed record Bound(double BytesPerSecond, double TokensPerSecond, double Share)
+    {
+        public static Bound Of(List<Repetition> results, long bytesPerToken)
+        {
+            double bytesPerSecond = Median(results.Select(r => r.BytesPerSecond));
+            return new Bound(bytesPerSecond, bytesPerSecond / bytesPerToken, Median(results.Select(r => r.DecodePerSecond * bytesPerToken / r.BytesPerSecond)));
+        }
+    }
 
     /// <summary>The medians and the memory.</summary>
     private sealed record Summary(double PrefillPerSecond, double DecodePerSecond, double FirstTokenSeconds, long WeightBytesPerToken, ProcessMemory Memory, long PrivateBytes);

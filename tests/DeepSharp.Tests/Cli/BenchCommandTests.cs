@@ -50,6 +50,37 @@ public sealed class BenchCommandTests
     });
 
     [Fact]
+    public void BandwidthGivesTheBoundAndTheShareOfIt() => WithTinyDeepSeek(v3: false, path =>
+    {
+        var output = new StringWriter();
+        var settings = new BenchCommand.Settings(path, Prompt: 4, Tokens: 4, Context: 0, Fill: false, Threads: 2, KvF32: false)
+        {
+            Repetitions = 3, Json = true, Bandwidth = true, BandwidthBytes = 8L << 20,
+        };
+        Assert.Equal(0, BenchCommand.Run(settings, output));
+
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString());
+        var root = json.RootElement;
+        double bytesPerSecond = root.GetProperty("memory_bandwidth_bytes_per_second").GetDouble();
+        long bytesPerToken = root.GetProperty("weight_bytes_per_token").GetInt64();
+        Assert.True(bytesPerSecond > 0);
+        Assert.Equal(bytesPerSecond / bytesPerToken, root.GetProperty("decode_bound_tokens_per_second").GetDouble(), 6);
+        var runs = root.GetProperty("runs").EnumerateArray().ToArray();
+        var shares = runs.Select(r => r.GetProperty("decode_share_of_bound").GetDouble()).Order().ToArray();
+        foreach (var run in runs)
+        {
+            // Each run's share is its own decode rate over the bound of the bandwidth measured around it.
+            double expected = run.GetProperty("decode_tokens_per_second").GetDouble() * bytesPerToken / run.GetProperty("memory_bandwidth_bytes_per_second").GetDouble();
+            Assert.Equal(expected, run.GetProperty("decode_share_of_bound").GetDouble(), 9);
+        }
+        Assert.Equal(shares[1], root.GetProperty("decode_share_of_bound").GetDouble());
+
+        var text = new StringWriter();
+        Assert.Equal(0, BenchCommand.Run(settings with { Json = false }, text));
+        Assert.Matches(@"bound:    [0-9.]+ GB/s read by 2 thread\(s\) .* decode reached [0-9.]+ % of it", text.ToString());
+    });
+
+    [Fact]
     public void AContextBeyondTheModelsIsRefused() => WithTinyDeepSeek(v3: false, path =>
     {
         var error = Assert.Throws<ArgumentException>(() => BenchCommand.Run(new BenchCommand.Settings(path, 4, 4, 100_000, false, 1, false), new StringWriter()));
