@@ -129,6 +129,29 @@ internal static class AttentionRows
                 a7.StoreUnsafe(ref oc, 112);
                 continue;
             }
+            if (n == 4)
+            {
+                // Four independent chains (MLA's value chunks of 64 columns): one vector at a time, each row's
+                // multiply-add waited for the previous one's result.
+                var a0 = Vector512.LoadUnsafe(ref oc, 0);
+                var a1 = Vector512.LoadUnsafe(ref oc, 16);
+                var a2 = Vector512.LoadUnsafe(ref oc, 32);
+                var a3 = Vector512.LoadUnsafe(ref oc, 48);
+                for (int p = 0; p < count; p++)
+                {
+                    ref float row = ref Unsafe.Add(ref rc, p * rowStride);
+                    var w = Vector512.Create(weights[p]);
+                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), w, a0);
+                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 16), w, a1);
+                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 32), w, a2);
+                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 48), w, a3);
+                }
+                a0.StoreUnsafe(ref oc, 0);
+                a1.StoreUnsafe(ref oc, 16);
+                a2.StoreUnsafe(ref oc, 32);
+                a3.StoreUnsafe(ref oc, 48);
+                continue;
+            }
             for (int v = 0; v < n; v++)
             {
                 var a = Vector512.LoadUnsafe(ref oc, (nuint)(16 * v));
