@@ -96,60 +96,18 @@ internal static class AttentionRows
             int n = Math.Min(128, whole - c0) / 16;
             ref float oc = ref Unsafe.Add(ref o, c0);
             ref float rc = ref Unsafe.Add(ref r, c0);
-            if (n == 8)
+            if (n == 8 || n == 4)
             {
-                var a0 = Vector512.LoadUnsafe(ref oc, 0);
-                var a1 = Vector512.LoadUnsafe(ref oc, 16);
-                var a2 = Vector512.LoadUnsafe(ref oc, 32);
-                var a3 = Vector512.LoadUnsafe(ref oc, 48);
-                var a4 = Vector512.LoadUnsafe(ref oc, 64);
-                var a5 = Vector512.LoadUnsafe(ref oc, 80);
-                var a6 = Vector512.LoadUnsafe(ref oc, 96);
-                var a7 = Vector512.LoadUnsafe(ref oc, 112);
-                for (int p = 0; p < count; p++)
+                // Whole runs of vectors as independent chains: one vector at a time (MLA's 64-column value chunks before
+                // this), each row's multiply-add waited for the previous one's result.
+                if (n == 8)
                 {
-                    ref float row = ref Unsafe.Add(ref rc, p * rowStride);
-                    var w = Vector512.Create(weights[p]);
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), w, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 16), w, a1);
-                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 32), w, a2);
-                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 48), w, a3);
-                    a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 64), w, a4);
-                    a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 80), w, a5);
-                    a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 96), w, a6);
-                    a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 112), w, a7);
+                    AddWeightedRun(weights, ref rc, rowStride, count, ref oc, eight: true);
                 }
-                a0.StoreUnsafe(ref oc, 0);
-                a1.StoreUnsafe(ref oc, 16);
-                a2.StoreUnsafe(ref oc, 32);
-                a3.StoreUnsafe(ref oc, 48);
-                a4.StoreUnsafe(ref oc, 64);
-                a5.StoreUnsafe(ref oc, 80);
-                a6.StoreUnsafe(ref oc, 96);
-                a7.StoreUnsafe(ref oc, 112);
-                continue;
-            }
-            if (n == 4)
-            {
-                // Four independent chains (MLA's value chunks of 64 columns): one vector at a time, each row's
-                // multiply-add waited for the previous one's result.
-                var a0 = Vector512.LoadUnsafe(ref oc, 0);
-                var a1 = Vector512.LoadUnsafe(ref oc, 16);
-                var a2 = Vector512.LoadUnsafe(ref oc, 32);
-                var a3 = Vector512.LoadUnsafe(ref oc, 48);
-                for (int p = 0; p < count; p++)
+                else
                 {
-                    ref float row = ref Unsafe.Add(ref rc, p * rowStride);
-                    var w = Vector512.Create(weights[p]);
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), w, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 16), w, a1);
-                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 32), w, a2);
-                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 48), w, a3);
+                    AddWeightedRun(weights, ref rc, rowStride, count, ref oc, eight: false);
                 }
-                a0.StoreUnsafe(ref oc, 0);
-                a1.StoreUnsafe(ref oc, 16);
-                a2.StoreUnsafe(ref oc, 32);
-                a3.StoreUnsafe(ref oc, 48);
                 continue;
             }
             for (int v = 0; v < n; v++)
@@ -161,6 +119,50 @@ internal static class AttentionRows
                 }
                 a.StoreUnsafe(ref oc, (nuint)(16 * v));
             }
+        }
+    }
+
+    /// <summary>
+    /// Eight (or, with <paramref name="eight"/> false, four) output vectors at <paramref name="output"/> kept in registers
+    /// over all rows, each row's slice at <paramref name="rows"/> + p·<paramref name="rowStride"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWeightedRun(ReadOnlySpan<float> weights, ref float rows, int rowStride, int count, ref float output, bool eight)
+    {
+        var a0 = Vector512.LoadUnsafe(ref output, 0);
+        var a1 = Vector512.LoadUnsafe(ref output, 16);
+        var a2 = Vector512.LoadUnsafe(ref output, 32);
+        var a3 = Vector512.LoadUnsafe(ref output, 48);
+        var a4 = eight ? Vector512.LoadUnsafe(ref output, 64) : default;
+        var a5 = eight ? Vector512.LoadUnsafe(ref output, 80) : default;
+        var a6 = eight ? Vector512.LoadUnsafe(ref output, 96) : default;
+        var a7 = eight ? Vector512.LoadUnsafe(ref output, 112) : default;
+        for (int p = 0; p < count; p++)
+        {
+            ref float row = ref Unsafe.Add(ref rows, p * rowStride);
+            var w = Vector512.Create(weights[p]);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), w, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 16), w, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 32), w, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 48), w, a3);
+            if (eight)
+            {
+                a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 64), w, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 80), w, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 96), w, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 112), w, a7);
+            }
+        }
+        a0.StoreUnsafe(ref output, 0);
+        a1.StoreUnsafe(ref output, 16);
+        a2.StoreUnsafe(ref output, 32);
+        a3.StoreUnsafe(ref output, 48);
+        if (eight)
+        {
+            a4.StoreUnsafe(ref output, 64);
+            a5.StoreUnsafe(ref output, 80);
+            a6.StoreUnsafe(ref output, 96);
+            a7.StoreUnsafe(ref output, 112);
         }
     }
 
