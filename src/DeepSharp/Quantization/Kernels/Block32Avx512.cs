@@ -37,16 +37,19 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
         Vector512<float> sum0 = default, sum1 = default, sum2 = default, sum3 = default;
         Vector512<float> sum4 = default, sum5 = default, sum6 = default, sum7 = default;
         int b = 0;
-        for (; b + 4 <= blocks; b += 4)
+        // Running references rather than offsets multiplied out each quad: the loop is bound by the instructions it
+        // issues, scalar ones included (one core, cached, one row of 16,384 values: Q5_0 24.0–24.1 → 25.2–25.3 GB/s,
+        // Q8_0 46.3–46.5 → 48.9–49.0).
+        ref byte first = ref weights;
+        ref byte act = ref activations;
+        ref float actScale = ref activationScales;
+        for (; b + 4 <= blocks; b += 4, first = ref Unsafe.Add(ref first, 4 * TBlock.Bytes), act = ref Unsafe.Add(ref act, 4 * actBlock), actScale = ref Unsafe.Add(ref actScale, 4))
         {
-            ref byte first = ref Unsafe.Add(ref weights, b * TBlock.Bytes);
             StreamPrefetch.Ahead(ref first, 4 * TBlock.Bytes);
             ref byte second = ref Unsafe.Add(ref first, 2 * TBlock.Bytes);
             var d = WeightScales4(ref first, ref weightScales, b);
             var (u0, n0) = Decode(ref first);
             var (u1, n1) = Decode(ref second);
-            ref byte act = ref Unsafe.Add(ref activations, b * actBlock);
-            ref float actScale = ref Unsafe.Add(ref activationScales, b);
             sum0 = Quad(u0, n0, u1, n1, d, ref actScale, ref act, actBlock, sum0);
             if (TActs.Count > 1)
             {
@@ -92,8 +95,8 @@ internal readonly struct Block32Avx512<TBlock> : IBlock32Kernel
             }
             var (u, n) = Signs(v);
             int upper = pairBlocks == 2 ? actBlock : 0;
-            ref byte act = ref Unsafe.Add(ref activations, b * actBlock);
-            ref float actScale = ref Unsafe.Add(ref activationScales, b);
+            act = ref Unsafe.Add(ref activations, b * actBlock);
+            actScale = ref Unsafe.Add(ref activationScales, b);
             sum0 = Step(u, n, Spread(d * Scales(ref actScale, pairBlocks)), ref act, upper, sum0);
             if (TActs.Count > 1)
             {
