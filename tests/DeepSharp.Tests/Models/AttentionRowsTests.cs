@@ -42,6 +42,28 @@ public sealed class AttentionRowsTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(660)]
+    public void Softmax_IsTheNormalisedExponentials(int length)
+    {
+        var rng = new Random(length);
+        var x = Enumerable.Range(0, length).Select(_ => rng.NextSingle() * 20 - 10).ToArray();
+        double max = x.Max();
+        var exact = x.Select(v => Math.Exp(v - max)).ToArray();
+        double total = exact.Sum();
+        AttentionRows.Softmax(x);
+        for (int i = 0; i < length; i++)
+        {
+            // Exp in float is within a few units of the last place; the normaliser's sum adds a few more.
+            Assert.True(Math.Abs(x[i] - exact[i] / total) <= 1e-6 * exact[i] / total + 1e-12, $"{i}: {x[i]} vs {exact[i] / total}");
+        }
+        Assert.Equal(1.0, x.Sum(v => (double)v), 1e-5);
+    }
+
+    [Theory]
     [InlineData(64, 3)]
     [InlineData(128, 9)]
     [InlineData(576, 5)]

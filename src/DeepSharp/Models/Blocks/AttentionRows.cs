@@ -168,7 +168,9 @@ internal static class AttentionRows
 
     /// <summary>
     /// In-place softmax of attention scores, vectorised (<see cref="TensorPrimitives.Exp(ReadOnlySpan{float}, Span{float})"/>);
-    /// the normaliser is summed in double, as ggml does. The router keeps <see cref="CausalAttention.Softmax"/>, whose
+    /// the normaliser is summed as ggml's AVX-512 build sums it: runs of 16 in float, added in double. One double
+    /// addition per value made the sum a dependent chain as long as the row (attention over 660 positions, one
+    /// thread: 76.3–78.7 → 70.4–71.0 µs per layer). The router keeps <see cref="CausalAttention.Softmax"/>, whose
     /// scalar exponentials its expert choices were checked against.
     /// </summary>
     public static void Softmax(Span<float> x)
@@ -177,9 +179,18 @@ internal static class AttentionRows
         TensorPrimitives.Subtract(x, max, x);
         TensorPrimitives.Exp(x, x);
         double sum = 0;
-        foreach (float e in x)
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            sum += e;
+            ref float first = ref MemoryMarshal.GetReference(x);
+            for (; i + 16 <= x.Length; i += 16)
+            {
+                sum += Vector512.Sum(Vector512.LoadUnsafe(ref first, (nuint)i));
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            sum += x[i];
         }
         TensorPrimitives.Multiply(x, (float)(1 / sum), x);
     }
