@@ -131,8 +131,8 @@ internal static class LegacyCodes
     /// <see cref="FifthBits256"/> of two blocks <paramref name="stride"/> bytes apart into one zmm register (AVX-512):
     /// both u32 in one broadcast u64. With AVX-512 VBMI one <c>vpmultishiftqb</c> hands byte j the eight bits of the
     /// u64 from bit j − 4 (wrapping), so bit j lands on the byte's bit 4 and one mask finishes: one core, cached, one
-    /// row of 16,384 values, Q5_0 20.3–20.7 → 24.3–24.5 GB/s (21.3 with VBMI switched off) against the shuffle, compare and mask. Without VBMI byte j
-    /// takes u64 byte j / 8 with one in-lane shuffle and tests its bit.
+    /// row of 16,384 values, Q5_0 20.3–20.7 → 24.3–24.5 GB/s (21.3 with VBMI switched off) against the shuffle,
+    /// compare and mask. Without VBMI byte j takes u64 byte j / 8 with one in-lane shuffle and tests its bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<byte> FifthBitPair512(ref byte qh, int stride)
